@@ -1,0 +1,34 @@
+import { defineControl, evidenceFrom, type Judgement } from '../../core/control.js';
+import { ec2Volumes } from '../../providers/aws/datasets.js';
+import { awsResource, ec2Arn } from './support/resources.js';
+
+export default defineControl({
+  id: 'aws-ebs-volume-encrypted',
+  provider: 'aws',
+  area: 'volumes',
+  title: 'EBS volumes are encrypted at rest',
+  severity: 'high',
+  hipaa: ['164.312(a)(2)(iv)'],
+  scope: 'region',
+  description:
+    'Every EBS volume in every enabled region must be encrypted. An unencrypted volume keeps its data, its snapshots and any copy of them readable to whoever gets the blocks.',
+  remediation: {
+    text: 'EBS volumes cannot be encrypted in place: snapshot the volume, copy the snapshot with encryption enabled (a KMS key you control), create a volume from the copy and swap it in. Turn on EBS encryption by default so new volumes are encrypted.',
+    url: 'https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html',
+  },
+  reads: { volumes: ec2Volumes },
+  evaluate({ volumes }, _context, ctx) {
+    return volumes.items.map((volume): Judgement => {
+      const id = volume.VolumeId ?? '(unknown volume)';
+      const resource = awsResource(ec2Arn(ctx.region, ctx.account, 'volume', id), id, 'AWS::EC2::Volume', volume.Tags);
+      const evidence = [evidenceFrom(volumes, { VolumeId: volume.VolumeId, Encrypted: volume.Encrypted, KmsKeyId: volume.KmsKeyId })];
+      const attachedTo = (volume.Attachments ?? []).map((a) => a.InstanceId).filter((i): i is string => i !== undefined);
+      const where = attachedTo.length > 0 ? `attached to ${attachedTo.join(', ')}` : `not attached (state ${volume.State ?? 'unknown'})`;
+      if (volume.Encrypted === true) {
+        return { resource, status: 'PASS', message: `Volume ${id} is encrypted with ${volume.KmsKeyId ?? 'a KMS key'}.`, evidence };
+      }
+      // Encrypted absent is treated as unencrypted: the API always sets it, so absence means we cannot show encryption.
+      return { resource, status: 'FAIL', message: `Volume ${id} (${volume.Size ?? '?'} GiB, ${where}) is not encrypted.`, evidence };
+    });
+  },
+});
