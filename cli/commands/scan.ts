@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+import { scan } from '../../app/scan.js';
+import { CONTROL_IDS } from '../../checks/index.js';
+import { loadConfig } from '../../core/config.js';
+import { severityRank, type ScanDocument, type Severity } from '../../core/model.js';
+import { renderScanSummary } from '../../reports/console.js';
+import { commaList, outputOption, severityOption } from '../options.js';
+import { progressReporter } from '../progress.js';
+import { openStore } from '../store.js';
+
+export const DEFAULT_CONFIG = 'ward.config.yml';
+
+interface ScanFlags {
+  config?: string;
+  accounts?: string[];
+  regions?: string[];
+  output: 'table' | 'json';
+  failOn?: Severity;
+  store?: string;
+}
+
+export function failingAtOrAbove(scan: ScanDocument, severity: Severity): number {
+  return scan.results.filter((f) => f.status === 'FAIL' && severityRank(f.severity) >= severityRank(severity)).length;
+}
+
+export function registerScan(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('scan')
+    .description('Scan the configured accounts and store the findings.')
+    .option('-c, --config <file>', `configuration file (default: ${DEFAULT_CONFIG} when it exists, or WARD_CONFIG)`)
+    .option('--accounts <ids>', 'only these accounts (comma-separated ids or names)', commaList)
+    .option('--regions <names>', 'only these regions (comma-separated)', commaList)
+    .option('-o, --output <format>', 'table or json (json: the scan document on stdout, summary on stderr)', outputOption, 'table')
+    .option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity', severityOption)
+    .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
+    .action(async (flags: ScanFlags) => {
+      const configFile = flags.config ?? process.env['WARD_CONFIG'];
+      const config = loadConfig(configFile ?? DEFAULT_CONFIG, configFile !== undefined, CONTROL_IDS);
+      const store = openStore(flags.store);
+      const progress = progressReporter();
+      let document: ScanDocument;
+      try {
+        document = await scan({
+          config,
+          store,
+          ...(flags.accounts === undefined ? {} : { accounts: flags.accounts }),
+          ...(flags.regions === undefined ? {} : { regions: flags.regions }),
+          onProgress: (p) => progress.update(p),
+        });
+      } finally {
+        progress.done();
+      }
+      const summary = renderScanSummary(document);
+      if (flags.output === 'json') {
+        process.stderr.write(`${summary}\n`);
+        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      } else {
+        process.stdout.write(`${summary}\n\nStored in ${store.blobs.location} as scan ${document.scanId}.\n`);
+      }
+      if (flags.failOn !== undefined) {
+        const n = failingAtOrAbove(document, flags.failOn);
+        if (n > 0) {
+          process.stderr.write(`ward: ${n} failing finding(s) at or above ${flags.failOn}\n`);
+          setExitCode(1);
+        }
+      }
+    });
+}

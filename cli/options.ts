@@ -1,0 +1,27 @@
+import { InvalidArgumentError } from 'commander';
+import { SEVERITIES, type Severity } from '../core/model.js';
+
+export function commaList(value: string): string[] {
+  const items = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  if (items.length === 0) throw new InvalidArgumentError('expected a comma-separated list');
+  return items;
+}
+
+export function severityOption(value: string): Severity {
+  if (!(SEVERITIES as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${SEVERITIES.join(', ')}`);
+  return value as Severity;
+}
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+export function outputOption(value: string): 'table' | 'json' {
+  if (value !== 'table' && value !== 'json') throw new InvalidArgumentError('expected table or json');
+  return value;
+}

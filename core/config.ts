@@ -1,0 +1,262 @@
+// ward.config.yml: parsed, validated against a JSON Schema, and turned into settings. Every error
+// names the file, the line, the path inside the file, what was expected and what was found.
+
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { UserError } from './errors.js';
+import type { Thresholds } from './model.js';
+
+export interface AwsAccountConfig {
+  id: string;
+  name?: string;
+  roleArn: string;
+  externalId?: string;
+}
+
+export interface WardConfig {
+  profile?: 'default' | 'hipaa-6y';
+  thresholds: Thresholds;
+  controls: { disabled: string[] };
+  aws: {
+    includeCurrentAccount: boolean;
+    regions?: string[];
+    accounts: AwsAccountConfig[];
+  };
+  scan: { concurrency: number; maxAttempts?: number };
+}
+
+export const DEFAULT_MIN_LOG_RETENTION_DAYS = 365;
+/** Six years: the documentation retention period of 45 CFR 164.316(b)(2)(i). */
+export const HIPAA_6Y_RETENTION_DAYS = 2190;
+
+const ACCOUNT_ID = '^[0-9]{12}$';
+const ROLE_ARN = '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}$';
+const REGION = '^[a-z]{2}(-[a-z]+)+-[0-9]+$';
+
+export const CONFIG_SCHEMA = {
+  $id: 'https://ward.invalid/schemas/ward.config.json',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    profile: { enum: ['default', 'hipaa-6y'], description: 'a threshold profile' },
+    thresholds: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        minLogRetentionDays: { type: 'integer', minimum: 1, maximum: 36500, description: 'a number of days' },
+      },
+    },
+    controls: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        disabled: { type: 'array', items: { type: 'string', description: 'a control id such as aws-ebs-volume-encrypted' } },
+      },
+    },
+    aws: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        includeCurrentAccount: { type: 'boolean' },
+        regions: { type: 'array', minItems: 1, items: { type: 'string', pattern: REGION, description: 'an AWS region name such as eu-west-1' } },
+        accounts: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'roleArn'],
+            properties: {
+              id: { type: 'string', pattern: ACCOUNT_ID, description: 'a 12-digit AWS account id, quoted so YAML keeps it a string' },
+              name: { type: 'string', minLength: 1 },
+              roleArn: { type: 'string', pattern: ROLE_ARN, description: 'an IAM role ARN (arn:aws:iam::<account id>:role/<name>)' },
+              externalId: { type: 'string', minLength: 2, maxLength: 1224 },
+            },
+          },
+        },
+      },
+    },
+    scan: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        concurrency: { type: 'integer', minimum: 1, maximum: 512 },
+        maxAttempts: { type: 'integer', minimum: 1, maximum: 30 },
+      },
+    },
+  },
+} as const;
+
+interface RawConfig {
+  profile?: 'default' | 'hipaa-6y';
+  thresholds?: { minLogRetentionDays?: number };
+  controls?: { disabled?: string[] };
+  aws?: { includeCurrentAccount?: boolean; regions?: string[]; accounts?: AwsAccountConfig[] };
+  scan?: { concurrency?: number; maxAttempts?: number };
+}
+
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false });
+const validate = ajv.compile<RawConfig>(CONFIG_SCHEMA);
+
+type PathSegment = string | number;
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
+  return out === '' ? '(top level)' : out;
+}
+
+function pointerToPath(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let node = root;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PathSegment, unknown>)[segment];
+  }
+  return node;
+}
+
+function schemaDescription(error: ErrorObject): string | undefined {
+  const schema = error.parentSchema as { description?: string } | undefined;
+  return schema?.description;
+}
+
+function explain(error: ErrorObject, root: unknown): { path: PathSegment[]; text: string } {
+  const path = pointerToPath(error.instancePath);
+  const found = describeValue(valueAt(root, path));
+  const expected = schemaDescription(error);
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String((error.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
+      return { path: [...path, key], text: `unknown field "${key}"; expected one of: ${allowed.join(', ')}` };
+    }
+    case 'required': {
+      const key = String((error.params as { missingProperty: string }).missingProperty);
+      return { path: [...path, key], text: `missing required field "${key}"` };
+    }
+    case 'type':
+      return { path, text: `expected ${expected ?? String((error.params as { type: string }).type)}, found ${found}` };
+    case 'enum':
+      return { path, text: `expected one of ${((error.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}, found ${found}` };
+    default:
+      return { path, text: `expected ${expected ?? error.message ?? 'a valid value'}, found ${found}` };
+  }
+}
+
+/** A validation problem located in the source file. */
+export interface ConfigProblem {
+  path: string;
+  line?: number;
+  column?: number;
+  text: string;
+}
+
+export class ConfigError extends UserError {
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(
+      [`${file} is not valid; nothing was scanned or written:`, ...problems.map((p) => `  ${file}${p.line === undefined ? '' : `:${p.line}:${p.column ?? 1}`}: ${p.path}: ${p.text}`)].join('\n'),
+    );
+  }
+}
+
+function applyDefaults(raw: RawConfig): WardConfig {
+  const profileDays = raw.profile === 'hipaa-6y' ? HIPAA_6Y_RETENTION_DAYS : DEFAULT_MIN_LOG_RETENTION_DAYS;
+  const config: WardConfig = {
+    thresholds: { minLogRetentionDays: raw.thresholds?.minLogRetentionDays ?? profileDays },
+    controls: { disabled: raw.controls?.disabled ?? [] },
+    aws: { includeCurrentAccount: raw.aws?.includeCurrentAccount ?? true, accounts: raw.aws?.accounts ?? [] },
+    scan: { concurrency: raw.scan?.concurrency ?? 32 },
+  };
+  if (raw.profile !== undefined) config.profile = raw.profile;
+  if (raw.aws?.regions !== undefined) config.aws.regions = raw.aws.regions;
+  if (raw.scan?.maxAttempts !== undefined) config.scan.maxAttempts = raw.scan.maxAttempts;
+  return config;
+}
+
+/** Checks that JSON Schema cannot express: duplicates, and ids that contradict each other. */
+function crossCheck(config: RawConfig, knownControls: readonly string[]): Array<{ path: PathSegment[]; text: string }> {
+  const problems: Array<{ path: PathSegment[]; text: string }> = [];
+  const seen = new Map<string, number>();
+  (config.aws?.accounts ?? []).forEach((account, i) => {
+    const arnAccount = account.roleArn.split(':')[4];
+    if (arnAccount !== account.id) {
+      problems.push({ path: ['aws', 'accounts', i, 'roleArn'], text: `expected a role in account ${account.id} (the entry's id), found a role in account ${arnAccount ?? '?'}` });
+    }
+    const first = seen.get(account.id);
+    if (first !== undefined) problems.push({ path: ['aws', 'accounts', i, 'id'], text: `account ${account.id} is already listed at aws.accounts[${first}]` });
+    else seen.set(account.id, i);
+  });
+  (config.controls?.disabled ?? []).forEach((id, i) => {
+    if (!knownControls.includes(id)) problems.push({ path: ['controls', 'disabled', i], text: `expected a known control id, found "${id}" (see \`ward controls\`)` });
+  });
+  return problems;
+}
+
+export function parseConfig(text: string, file: string, knownControls: readonly string[]): WardConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const locate = (path: readonly PathSegment[]): Pick<ConfigProblem, 'line' | 'column'> => {
+    for (let depth = path.length; depth >= 0; depth -= 1) {
+      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+      if (isNode(node) && node.range !== undefined && node.range !== null) {
+        const { line, col } = lineCounter.linePos(node.range[0]);
+        return { line, column: col };
+      }
+    }
+    return {};
+  };
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return { path: '(YAML syntax)', line, column: col, text: e.message.split('\n')[0] ?? e.message };
+      }),
+    );
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  if (!validate(raw)) {
+    const problems = (validate.errors ?? [])
+      .filter((e) => e.keyword !== 'if')
+      .map((e) => {
+        const { path, text: why } = explain(e, raw);
+        return { path: formatPath(path), ...locate(path), text: why };
+      });
+    throw new ConfigError(file, problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+  }
+  const cross = crossCheck(raw, knownControls);
+  if (cross.length > 0) throw new ConfigError(file, cross.map((p) => ({ path: formatPath(p.path), ...locate(p.path), text: p.text })));
+  return applyDefaults(raw);
+}
+
+/** Reads the file if it exists; with no file, the defaults apply (scan the current account). */
+export function loadConfig(file: string, required: boolean, knownControls: readonly string[]): WardConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !required) return applyDefaults({});
+    throw new UserError(`Cannot read configuration ${file}: ${(error as Error).message}. Fix: check the --config path.`);
+  }
+  return parseConfig(text, file, knownControls);
+}

@@ -1,0 +1,315 @@
+// The scan engine: the one piece of code the CLI, `sls invoke local` and Lambda all run. It asks a
+// provider for targets, collects exactly the datasets the enabled controls read (each once per
+// scope, under one concurrency bound), runs the pure checks and turns what it could not read into
+// ERROR results and coverage gaps — never into silence.
+
+import pLimit from 'p-limit';
+import type { AnyControl, Collected, DatasetDef, EvaluationContext, Judgement } from './control.js';
+import { datasetsOf } from './control.js';
+import { findingId, newScanId, scopeResource } from './ids.js';
+import type { CoverageGap, Finding, Provider, ScanDocument, ScannedTarget, Thresholds } from './model.js';
+import { severityRank } from './model.js';
+import { WARD_VERSION } from './version.js';
+
+export const GLOBAL_REGION = 'global';
+/** Region of an ERROR result that covers every region of an account. */
+export const ALL_REGIONS = '*';
+
+export interface RegionList {
+  enabled: string[];
+  disabled: string[];
+}
+
+/** A failure to read, as the provider classified it. */
+export interface ReadFailure {
+  api: string;
+  code: string;
+  reason: string;
+}
+
+/** One account, project or subscription, opened and ready to be read. */
+export interface TargetSession {
+  provider: Provider;
+  account: string;
+  name?: string;
+  /** The call that lists the account's regions, for the coverage entry when it fails. */
+  regionsApi: string;
+  /** The regions to scan: enabled ones within `selection` (when given), and the disabled rest. */
+  regions(selection: readonly string[] | undefined): Promise<RegionList>;
+  /** Every item of the dataset in the region (`global` for account-scoped datasets), or throws. */
+  collect(dataset: DatasetDef<unknown>, region: string): Promise<unknown[]>;
+  /** Turns a thrown error into a read failure for the coverage list. */
+  describeFailure(error: unknown, api: string): ReadFailure;
+  close(): void;
+}
+
+export type TargetOpening =
+  | { ok: true; session: TargetSession }
+  | { ok: false; provider: Provider; account: string; name?: string; failure: ReadFailure };
+
+/** What a provider contributes to a scan: its targets, opened lazily so fan-out stays bounded. */
+export interface ProviderPlan {
+  provider: Provider;
+  targets: Array<{ account: string; name?: string; open(): Promise<TargetOpening> }>;
+}
+
+export interface ScanProgress {
+  targetsDone: number;
+  targetsTotal: number;
+  regionsDone: number;
+  regionsTotal: number;
+}
+
+export interface ScanOptions {
+  plans: ProviderPlan[];
+  controls: readonly AnyControl[];
+  thresholds: Thresholds;
+  regions?: readonly string[];
+  /** Dataset reads in flight at once, across every target and region. */
+  concurrency?: number;
+  /** Targets opened at once. */
+  targetConcurrency?: number;
+  onProgress?: (progress: ScanProgress) => void;
+  now?: () => Date;
+}
+
+type DatasetState = { ok: true; collected: Collected<unknown> } | { ok: false; failure: ReadFailure };
+
+interface TargetResult {
+  target?: ScannedTarget;
+  findings: Finding[];
+  gaps: CoverageGap[];
+}
+
+function buildFinding(control: AnyControl, judgement: Judgement, ctx: EvaluationContext): Finding {
+  return {
+    id: findingId(control.id, judgement.resource.uid),
+    controlId: control.id,
+    area: control.area,
+    provider: control.provider,
+    account: ctx.account,
+    region: ctx.region,
+    resource: judgement.resource,
+    status: judgement.status,
+    severity: judgement.severity ?? control.severity,
+    title: control.title,
+    message: judgement.message,
+    remediation: control.remediation,
+    hipaa: [...control.hipaa],
+    evidence: judgement.evidence,
+  };
+}
+
+function scopeError(control: AnyControl, ctx: EvaluationContext, failure: ReadFailure): Finding {
+  const where = ctx.region === ALL_REGIONS ? 'in any region' : ctx.region === GLOBAL_REGION ? 'account-wide' : `in ${ctx.region}`;
+  return buildFinding(
+    control,
+    {
+      resource: scopeResource(control.provider, ctx.account, ctx.region),
+      status: 'ERROR',
+      message: `Could not assess ${where}: ${failure.api} failed (${failure.code}: ${failure.reason}). Earlier findings for this scope stand until it can be read again.`,
+      evidence: [],
+    },
+    ctx,
+  );
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.controlId.localeCompare(b.controlId) ||
+    a.account.localeCompare(b.account) ||
+    a.region.localeCompare(b.region) ||
+    a.resource.uid.localeCompare(b.resource.uid)
+  );
+}
+
+class TargetScan {
+  private readonly findings: Finding[] = [];
+  private readonly gaps: CoverageGap[] = [];
+
+  constructor(
+    private readonly session: TargetSession,
+    private readonly controls: readonly AnyControl[],
+    private readonly options: ScanOptions,
+    private readonly limit: <T>(task: () => Promise<T>) => Promise<T>,
+    private readonly onRegionDone: () => void,
+  ) {}
+
+  async run(regions: RegionList): Promise<TargetResult> {
+    const accountControls = this.controls.filter((c) => c.scope === 'account');
+    const regionalControls = this.controls.filter((c) => c.scope === 'region');
+    const accountDatasets = uniqueDatasets(this.controls).filter((d) => d.scope === 'account');
+    const accountStates = this.collectAll(accountDatasets, GLOBAL_REGION);
+
+    const regional = regions.enabled.map(async (region) => {
+      const states = await this.collectAll(
+        uniqueDatasets(regionalControls).filter((d) => d.scope === 'region'),
+        region,
+      );
+      const all = new Map([...(await accountStates), ...states]);
+      for (const control of regionalControls) this.judge(control, region, all);
+      this.onRegionDone();
+    });
+    const states = await accountStates;
+    for (const control of accountControls) this.judge(control, GLOBAL_REGION, states);
+    await Promise.all(regional);
+
+    return {
+      target: {
+        provider: this.session.provider,
+        account: this.session.account,
+        ...(this.session.name === undefined ? {} : { name: this.session.name }),
+        regions: regions.enabled,
+        disabledRegions: regions.disabled,
+      },
+      findings: this.findings,
+      gaps: this.gaps,
+    };
+  }
+
+  private async collectAll(datasets: DatasetDef<unknown>[], region: string): Promise<Map<string, DatasetState>> {
+    const entries = await Promise.all(
+      datasets.map(async (dataset): Promise<[string, DatasetState]> => [dataset.key, await this.collectOne(dataset, region)]),
+    );
+    return new Map(entries);
+  }
+
+  private async collectOne(dataset: DatasetDef<unknown>, region: string): Promise<DatasetState> {
+    return this.limit(async () => {
+      const readAt = (this.options.now?.() ?? new Date()).toISOString();
+      try {
+        const items = await this.session.collect(dataset, region);
+        return { ok: true, collected: { items, api: dataset.api, region, readAt } };
+      } catch (error) {
+        const failure = this.session.describeFailure(error, dataset.api);
+        const affected = this.controls.filter((c) => datasetsOf(c).some((d) => d.key === dataset.key)).map((c) => c.id);
+        this.gaps.push({ provider: this.session.provider, account: this.session.account, region, ...failure, controls: affected });
+        return { ok: false, failure };
+      }
+    });
+  }
+
+  private judge(control: AnyControl, region: string, states: Map<string, DatasetState>): void {
+    const ctx: EvaluationContext = {
+      provider: this.session.provider,
+      account: this.session.account,
+      region,
+      thresholds: this.options.thresholds,
+    };
+    const data: Record<string, Collected<unknown>> = {};
+    for (const [name, dataset] of Object.entries(control.reads)) {
+      const state = states.get(dataset.key);
+      if (state === undefined || !state.ok) {
+        const failure = state?.failure ?? { api: dataset.api, code: 'NotCollected', reason: 'the dataset was not collected' };
+        this.findings.push(scopeError(control, ctx, failure));
+        return;
+      }
+      data[name] = state.collected;
+    }
+    const context: Record<string, Collected<unknown> | undefined> = {};
+    for (const [name, dataset] of Object.entries(control.context)) {
+      const state = states.get(dataset.key);
+      context[name] = state?.ok === true ? state.collected : undefined;
+    }
+    for (const judgement of control.evaluate(data, context, ctx)) {
+      const finding = buildFinding(control, judgement, ctx);
+      this.findings.push(finding);
+      if (finding.status === 'ERROR') {
+        this.gaps.push({
+          provider: finding.provider,
+          account: finding.account,
+          region,
+          api: judgement.evidence[0]?.api ?? Object.values(control.reads)[0]?.api ?? control.id,
+          code: 'Incomplete',
+          reason: judgement.message,
+          controls: [control.id],
+        });
+      }
+    }
+  }
+}
+
+function uniqueDatasets(controls: readonly AnyControl[]): DatasetDef<unknown>[] {
+  const byKey = new Map<string, DatasetDef<unknown>>();
+  for (const control of controls) for (const dataset of datasetsOf(control)) byKey.set(dataset.key, dataset);
+  return [...byKey.values()];
+}
+
+function unopenedTarget(
+  provider: Provider,
+  account: string,
+  name: string | undefined,
+  failure: ReadFailure,
+  controls: readonly AnyControl[],
+  thresholds: Thresholds,
+): TargetResult {
+  const ctx = { provider, account, region: ALL_REGIONS, thresholds };
+  return {
+    target: { provider, account, ...(name === undefined ? {} : { name }), regions: [], disabledRegions: [] },
+    findings: controls.map((control) => scopeError(control, ctx, failure)),
+    gaps: [{ provider, account, region: ALL_REGIONS, ...failure, controls: controls.map((c) => c.id) }],
+  };
+}
+
+export async function runScan(options: ScanOptions): Promise<ScanDocument> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const limit = pLimit(options.concurrency ?? 32);
+  const openLimit = pLimit(options.targetConcurrency ?? 16);
+  const progress: ScanProgress = { targetsDone: 0, targetsTotal: 0, regionsDone: 0, regionsTotal: 0 };
+  const report = () => options.onProgress?.({ ...progress });
+
+  const jobs = options.plans.flatMap((plan) => {
+    const controls = options.controls.filter((c) => c.provider === plan.provider);
+    return controls.length === 0 ? [] : plan.targets.map((target) => ({ plan, target, controls }));
+  });
+  progress.targetsTotal = jobs.length;
+  report();
+
+  const results = await Promise.all(
+    jobs.map(({ plan, target, controls }) =>
+      openLimit(async (): Promise<TargetResult> => {
+        const opening = await target.open();
+        if (!opening.ok) {
+          progress.targetsDone += 1;
+          report();
+          return unopenedTarget(plan.provider, target.account, target.name, opening.failure, controls, options.thresholds);
+        }
+        const session = opening.session;
+        try {
+          let regions: RegionList;
+          try {
+            regions = await session.regions(options.regions);
+          } catch (error) {
+            return unopenedTarget(plan.provider, session.account, session.name, session.describeFailure(error, session.regionsApi), controls, options.thresholds);
+          }
+          progress.regionsTotal += regions.enabled.length;
+          report();
+          const scan = new TargetScan(session, controls, options, limit, () => {
+            progress.regionsDone += 1;
+            report();
+          });
+          return await scan.run(regions);
+        } finally {
+          session.close();
+          progress.targetsDone += 1;
+          report();
+        }
+      }),
+    ),
+  );
+
+  return {
+    schemaVersion: 1,
+    scanId: newScanId(startedAt),
+    startedAt: startedAt.toISOString(),
+    finishedAt: now().toISOString(),
+    wardVersion: WARD_VERSION,
+    thresholds: options.thresholds,
+    controls: options.controls.map((c) => c.id),
+    targets: results.flatMap((r) => (r.target === undefined ? [] : [r.target])),
+    coverage: results.flatMap((r) => r.gaps),
+    results: results.flatMap((r) => r.findings).sort(compareFindings),
+  };
+}

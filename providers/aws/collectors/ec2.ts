@@ -1,0 +1,44 @@
+import {
+  GetEbsEncryptionByDefaultCommand,
+  paginateDescribeNetworkInterfaces,
+  paginateDescribeSecurityGroups,
+  paginateDescribeVolumes,
+} from '@aws-sdk/client-ec2';
+import { ebsDefaultEncryption, ec2NetworkInterfaces, ec2SecurityGroups, ec2Volumes } from '../datasets.js';
+import type { NetworkInterfaceRecord, SecurityGroupRecord, VolumeRecord } from '../datasets.js';
+import { fetcher, pick } from './fetcher.js';
+
+const VOLUME_FIELDS = ['VolumeId', 'Encrypted', 'KmsKeyId', 'State', 'Size', 'VolumeType', 'AvailabilityZone', 'Attachments', 'Tags'] as const;
+const GROUP_FIELDS = ['GroupId', 'GroupName', 'VpcId', 'OwnerId', 'IpPermissions', 'Tags'] as const;
+const INTERFACE_FIELDS = ['NetworkInterfaceId', 'Groups', 'Association', 'Ipv6Addresses', 'Attachment', 'Status', 'InterfaceType'] as const;
+
+export const ec2Fetchers = [
+  fetcher(ec2Volumes, async ({ clients, region }) => {
+    const items: VolumeRecord[] = [];
+    for await (const page of paginateDescribeVolumes({ client: clients.ec2(region), pageSize: 500 }, {})) {
+      for (const volume of page.Volumes ?? []) items.push(pick(volume, VOLUME_FIELDS));
+    }
+    return items;
+  }),
+
+  fetcher(ebsDefaultEncryption, async ({ clients, region }) => {
+    const response = await clients.ec2(region).send(new GetEbsEncryptionByDefaultCommand({}));
+    return [pick(response, ['EbsEncryptionByDefault'])];
+  }),
+
+  fetcher(ec2SecurityGroups, async ({ clients, region }) => {
+    const items: SecurityGroupRecord[] = [];
+    for await (const page of paginateDescribeSecurityGroups({ client: clients.ec2(region), pageSize: 1000 }, {})) {
+      for (const group of page.SecurityGroups ?? []) items.push(pick(group, GROUP_FIELDS));
+    }
+    return items;
+  }),
+
+  fetcher(ec2NetworkInterfaces, async ({ clients, region }) => {
+    const items: NetworkInterfaceRecord[] = [];
+    for await (const page of paginateDescribeNetworkInterfaces({ client: clients.ec2(region), pageSize: 1000 }, {})) {
+      for (const eni of page.NetworkInterfaces ?? []) items.push(pick(eni, INTERFACE_FIELDS));
+    }
+    return items;
+  }),
+];

@@ -1,0 +1,38 @@
+import { paginateDescribeDBClusters, paginateDescribeDBInstances } from '@aws-sdk/client-rds';
+import { rdsClusters, rdsInstances } from '../datasets.js';
+import type { DbClusterRecord, DbInstanceRecord } from '../datasets.js';
+import { fetcher, pick } from './fetcher.js';
+
+const INSTANCE_FIELDS = [
+  'DBInstanceIdentifier',
+  'DBInstanceArn',
+  'DBInstanceStatus',
+  'DBClusterIdentifier',
+  'Engine',
+  'StorageEncrypted',
+  'KmsKeyId',
+  'PubliclyAccessible',
+  'Endpoint',
+  'DbInstancePort',
+  'VpcSecurityGroups',
+  'TagList',
+] as const;
+const CLUSTER_FIELDS = ['DBClusterIdentifier', 'DBClusterArn', 'Status', 'Engine', 'EngineMode', 'StorageEncrypted', 'KmsKeyId', 'TagList'] as const;
+
+export const rdsFetchers = [
+  fetcher(rdsInstances, async ({ clients, region }) => {
+    const items: DbInstanceRecord[] = [];
+    for await (const page of paginateDescribeDBInstances({ client: clients.rds(region), pageSize: 100 }, {})) {
+      for (const instance of page.DBInstances ?? []) items.push(pick(instance, INSTANCE_FIELDS));
+    }
+    return items;
+  }),
+
+  fetcher(rdsClusters, async ({ clients, region }) => {
+    const items: DbClusterRecord[] = [];
+    for await (const page of paginateDescribeDBClusters({ client: clients.rds(region), pageSize: 100 }, {})) {
+      for (const cluster of page.DBClusters ?? []) items.push(pick(cluster, CLUSTER_FIELDS));
+    }
+    return items;
+  }),
+];

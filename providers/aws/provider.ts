@@ -1,0 +1,198 @@
+// The AWS side of a scan: which accounts to read (the caller's own, and member accounts through an
+// assumed role), which of their regions are enabled, and how each dataset is fetched.
+
+import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { DatasetDef } from '../../core/control.js';
+import type { ProviderPlan, ReadFailure, RegionList, TargetOpening, TargetSession } from '../../core/engine.js';
+import { UserError } from '../../core/errors.js';
+import { AwsClients, resolveRetrySettings, type AwsClientSettings } from './clients.js';
+import { AWS_FETCHERS } from './collectors/index.js';
+import { errorCode, errorMessage, isMissingCredentials, isThrottling } from './errors.js';
+
+export const ROLE_SESSION_NAME = 'ward-scan';
+const ROLE_SESSION_SECONDS = 3600;
+/** Refresh assumed-role credentials this long before they expire, so no call signs with stale keys. */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+export interface AwsMemberAccount {
+  id: string;
+  name?: string;
+  roleArn: string;
+  externalId?: string;
+}
+
+export interface AwsPlanOptions {
+  /** Scan the account of the default credential chain. */
+  includeCurrentAccount: boolean;
+  accounts: AwsMemberAccount[];
+  /** Only these accounts (ids or names), when given. */
+  only?: readonly string[];
+  client: AwsClientSettings;
+  /** Region for global calls (STS, DescribeRegions). */
+  homeRegion: string;
+}
+
+/** One AssumeRole shared by every client of the account, renewed shortly before it expires. */
+export function sharedCredentials(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  let current: Promise<AwsCredentialIdentity> | undefined;
+  return async () => {
+    if (current !== undefined) {
+      const identity = await current.catch(() => undefined);
+      const expiresAt = identity?.expiration?.getTime();
+      if (identity !== undefined && (expiresAt === undefined || expiresAt - Date.now() > REFRESH_MARGIN_MS)) return identity;
+    }
+    current = provider();
+    return current;
+  };
+}
+
+export function describeAwsFailure(error: unknown, api: string, attempts: number): ReadFailure {
+  const code = errorCode(error);
+  const reason = isThrottling(error) ? `still throttled after ${attempts} attempts: ${errorMessage(error)}` : errorMessage(error);
+  return { api, code, reason };
+}
+
+class AwsTargetSession implements TargetSession {
+  readonly provider = 'aws' as const;
+  readonly regionsApi = 'ec2:DescribeRegions';
+  private readonly memos = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly account: string,
+    readonly name: string | undefined,
+    private readonly clients: AwsClients,
+    private readonly options: AwsPlanOptions,
+    private readonly maxAttempts: number,
+  ) {}
+
+  async regions(selection: readonly string[] | undefined): Promise<RegionList> {
+    const { Regions } = await this.clients.ec2(this.options.homeRegion).send(new DescribeRegionsCommand({ AllRegions: true }));
+    const enabled: string[] = [];
+    const disabled: string[] = [];
+    for (const region of Regions ?? []) {
+      if (region.RegionName === undefined) continue;
+      const isEnabled = region.OptInStatus === undefined || region.OptInStatus === 'opt-in-not-required' || region.OptInStatus === 'opted-in';
+      (isEnabled ? enabled : disabled).push(region.RegionName);
+    }
+    if (selection === undefined) return { enabled: enabled.sort(), disabled: disabled.sort() };
+    const wanted = new Set(selection);
+    // A selected region the account has not enabled cannot hold resources; it is listed as disabled.
+    return {
+      enabled: enabled.filter((r) => wanted.has(r)).sort(),
+      disabled: selection.filter((r) => !enabled.includes(r)).sort(),
+    };
+  }
+
+  async collect(dataset: DatasetDef<unknown>, region: string): Promise<unknown[]> {
+    const entry = AWS_FETCHERS.get(dataset.key);
+    if (entry === undefined) throw new Error(`no AWS collector for dataset ${dataset.key}`);
+    return entry.fetch({
+      account: this.account,
+      region,
+      clients: this.clients,
+      memo: <T>(key: string, load: () => Promise<T>): Promise<T> => {
+        let pending = this.memos.get(key) as Promise<T> | undefined;
+        if (pending === undefined) {
+          pending = load();
+          this.memos.set(key, pending);
+        }
+        return pending;
+      },
+    });
+  }
+
+  describeFailure(error: unknown, api: string): ReadFailure {
+    return describeAwsFailure(error, api, this.maxAttempts);
+  }
+
+  close(): void {
+    this.clients.destroy();
+  }
+}
+
+/** Resolves the caller's account from the default credential chain; no credentials is a user error. */
+async function currentAccount(options: AwsPlanOptions): Promise<string> {
+  const clients = new AwsClients(undefined, { ...options.client, maxAttempts: 3 });
+  try {
+    const identity = await clients.sts(options.homeRegion).send(new GetCallerIdentityCommand({}));
+    if (identity.Account === undefined) throw new Error('sts:GetCallerIdentity returned no account');
+    return identity.Account;
+  } catch (error) {
+    if (isMissingCredentials(error)) {
+      throw new UserError(
+        'No AWS credentials found. Provide them the usual way: AWS_PROFILE (with `aws sso login` or a credentials file), AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance / Lambda role.',
+      );
+    }
+    throw new UserError(`Could not identify the AWS account behind the current credentials (${errorCode(error)}: ${errorMessage(error)}).`);
+  } finally {
+    clients.destroy();
+  }
+}
+
+function wanted(options: AwsPlanOptions, id: string, name: string | undefined): boolean {
+  return options.only === undefined || options.only.includes(id) || (name !== undefined && options.only.includes(name));
+}
+
+export async function awsPlan(options: AwsPlanOptions): Promise<ProviderPlan> {
+  const { maxAttempts } = resolveRetrySettings(options.client);
+  const targets: ProviderPlan['targets'] = [];
+  const members = options.accounts.filter((a) => wanted(options, a.id, a.name));
+
+  if (options.includeCurrentAccount) {
+    const account = await currentAccount(options);
+    if (wanted(options, account, undefined) && !members.some((m) => m.id === account)) {
+      targets.push({
+        account,
+        open: async (): Promise<TargetOpening> => ({
+          ok: true,
+          session: new AwsTargetSession(account, undefined, new AwsClients(undefined, options.client), options, maxAttempts),
+        }),
+      });
+    }
+  }
+
+  for (const member of members) {
+    targets.push({
+      account: member.id,
+      ...(member.name === undefined ? {} : { name: member.name }),
+      open: () => openMember(member, options, maxAttempts),
+    });
+  }
+  return { provider: 'aws', targets };
+}
+
+async function openMember(member: AwsMemberAccount, options: AwsPlanOptions, maxAttempts: number): Promise<TargetOpening> {
+  const clientConfig = { region: options.homeRegion, ...(options.client.endpoint === undefined ? {} : { endpoint: options.client.endpoint }) };
+  const credentials = sharedCredentials(
+    fromTemporaryCredentials({
+      params: {
+        RoleArn: member.roleArn,
+        RoleSessionName: ROLE_SESSION_NAME,
+        DurationSeconds: ROLE_SESSION_SECONDS,
+        ...(member.externalId === undefined ? {} : { ExternalId: member.externalId }),
+      },
+      clientConfig,
+    }),
+  );
+  const clients = new AwsClients(credentials, options.client);
+  const fail = (failure: ReadFailure): TargetOpening => {
+    clients.destroy();
+    return { ok: false, provider: 'aws', account: member.id, ...(member.name === undefined ? {} : { name: member.name }), failure };
+  };
+  try {
+    const identity = await clients.sts(options.homeRegion).send(new GetCallerIdentityCommand({}));
+    if (identity.Account !== member.id) {
+      return fail({
+        api: 'sts:AssumeRole',
+        code: 'AccountMismatch',
+        reason: `role ${member.roleArn} belongs to account ${identity.Account ?? 'unknown'}, but the configuration says ${member.id}`,
+      });
+    }
+  } catch (error) {
+    return fail(describeAwsFailure(error, 'sts:AssumeRole', maxAttempts));
+  }
+  return { ok: true, session: new AwsTargetSession(member.id, member.name, clients, options, maxAttempts) };
+}

@@ -1,0 +1,80 @@
+// The human summary of a scan for a terminal: posture by area and severity, the worst findings,
+// and what could not be read.
+
+import { AREAS, AREA_TITLES, SEVERITIES, severityRank, type Finding, type ScanDocument, type Severity, type Status } from '../core/model.js';
+
+export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function count(findings: readonly Finding[], predicate: (f: Finding) => boolean): number {
+  let n = 0;
+  for (const f of findings) if (predicate(f)) n += 1;
+  return n;
+}
+
+const SEVERITIES_DESC = [...SEVERITIES].reverse();
+
+export function summaryByArea(scan: ScanDocument): string {
+  const header = ['Area', ...SEVERITIES_DESC.map((s) => `FAIL ${s}`), 'PASS', 'ERROR', 'N/A'];
+  const rows = AREAS.map((area) => {
+    const inArea = scan.results.filter((f) => f.area === area);
+    const fails = (severity: Severity) => count(inArea, (f) => f.status === 'FAIL' && f.severity === severity);
+    const of = (status: Status) => count(inArea, (f) => f.status === status);
+    return [AREA_TITLES[area], ...SEVERITIES_DESC.map((s) => String(fails(s))), String(of('PASS')), String(of('ERROR')), String(of('NOT_ASSESSABLE'))];
+  });
+  return renderTable(header, rows);
+}
+
+function where(f: Finding): string {
+  return `${f.provider}:${f.account}${f.region === 'global' ? '' : `/${f.region}`}`;
+}
+
+export function renderScanSummary(scan: ScanDocument, options: { maxFindings?: number } = {}): string {
+  const maxFindings = options.maxFindings ?? 25;
+  const seconds = (Date.parse(scan.finishedAt) - Date.parse(scan.startedAt)) / 1000;
+  const regions = scan.targets.reduce((n, t) => n + t.regions.length, 0);
+  const failing = scan.results.filter((f) => f.status === 'FAIL').sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  const errors = scan.results.filter((f) => f.status === 'ERROR');
+  const out: string[] = [];
+  out.push(
+    `Scan ${scan.scanId}: ${scan.targets.length} account(s), ${regions} region(s), ${scan.controls.length} control(s) in ${seconds.toFixed(1)} s` +
+      ` (log retention threshold ${scan.thresholds.minLogRetentionDays} days)`,
+  );
+  out.push('');
+  out.push(summaryByArea(scan));
+  out.push('');
+  if (failing.length === 0) {
+    out.push('No failing findings.');
+  } else {
+    out.push(`Failing findings (${failing.length}), most severe first:`);
+    out.push(
+      renderTable(
+        ['Severity', 'Control', 'Where', 'Resource', 'What is wrong'],
+        failing.slice(0, maxFindings).map((f) => [f.severity, f.controlId, where(f), f.resource.name ?? f.resource.id, f.message]),
+      ),
+    );
+    if (failing.length > maxFindings) out.push(`… and ${failing.length - maxFindings} more (ward scan --output json lists every one).`);
+  }
+  if (errors.length > 0 || scan.coverage.length > 0) {
+    out.push('');
+    out.push(`Could not assess (${errors.length} result(s) are ERROR; earlier findings for these scopes stand):`);
+    for (const gap of scan.coverage.slice(0, 15)) {
+      out.push(`  ${gap.provider}:${gap.account}/${gap.region}  ${gap.api}  ${gap.code}: ${gap.reason}`);
+    }
+    if (scan.coverage.length > 15) out.push(`  … and ${scan.coverage.length - 15} more`);
+  }
+  const disabled = scan.targets.filter((t) => t.disabledRegions.length > 0);
+  if (disabled.length > 0) {
+    out.push('');
+    out.push('Regions not enabled (nothing can run there, so they were not read):');
+    for (const t of disabled) out.push(`  ${t.provider}:${t.account}  ${t.disabledRegions.join(', ')}`);
+  }
+  return out.join('\n');
+}
