@@ -80,8 +80,8 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        concurrency: { type: 'integer', minimum: 1, maximum: 512 },
-        maxAttempts: { type: 'integer', minimum: 1, maximum: 30 },
+        concurrency: { type: 'integer', minimum: 1, maximum: 512, description: 'a number of parallel reads' },
+        maxAttempts: { type: 'integer', minimum: 1, maximum: 30, description: 'a number of attempts per call' },
       },
     },
   },
@@ -155,6 +155,18 @@ function explain(error: ErrorObject, root: unknown): { path: PathSegment[]; text
       return { path, text: `expected ${expected ?? String((error.params as { type: string }).type)}, found ${found}` };
     case 'enum':
       return { path, text: `expected one of ${((error.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}, found ${found}` };
+    case 'minimum':
+    case 'maximum': {
+      const { comparison, limit } = error.params as { comparison: string; limit: number };
+      return { path, text: `expected ${expected ?? 'a number'} ${comparison} ${limit}, found ${found}` };
+    }
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems': {
+      const { limit } = error.params as { limit: number };
+      const what = error.keyword === 'minItems' ? 'item(s)' : 'character(s)';
+      return { path, text: `expected ${error.keyword.startsWith('max') ? 'at most' : 'at least'} ${limit} ${what}, found ${found}` };
+    }
     default:
       return { path, text: `expected ${expected ?? error.message ?? 'a valid value'}, found ${found}` };
   }

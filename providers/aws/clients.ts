@@ -67,7 +67,8 @@ function instrument<I extends object, O extends MetadataBearer>(stack: Middlewar
     }
   };
   stack.add(countCalls, { step: 'initialize', name: 'wardCallCounter' });
-  stack.add(countAttempts, { step: 'deserialize', name: 'wardAttemptCounter' });
+  // High priority puts it outside the deserializer, so it sees the parsed service error.
+  stack.add(countAttempts, { step: 'deserialize', name: 'wardAttemptCounter', priority: 'high' });
 }
 
 /** The clients for one account: one per service and region, created on first use. */

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, HIPAA_6Y_RETENTION_DAYS, loadConfig, parseConfig } from './config.js';
+import { UserError } from './errors.js';
+
+const CONTROLS = ['aws-ebs-volume-encrypted', 'aws-log-retention'];
+
+function problemsOf(text: string): string[] {
+  try {
+    parseConfig(text, 'ward.config.yml', CONTROLS);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message.split('\n').slice(1).map((l) => l.trim());
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('ward.config.yml', () => {
+  it('applies defaults to an empty file', () => {
+    const config = parseConfig('', 'ward.config.yml', CONTROLS);
+    expect(config).toEqual({
+      thresholds: { minLogRetentionDays: 365 },
+      controls: { disabled: [] },
+      aws: { includeCurrentAccount: true, accounts: [] },
+      scan: { concurrency: 32 },
+    });
+  });
+
+  it('reads accounts, regions, thresholds and the hipaa-6y profile', () => {
+    const config = parseConfig(
+      [
+        'profile: hipaa-6y',
+        'controls:',
+        '  disabled: [aws-log-retention]',
+        'aws:',
+        '  includeCurrentAccount: false',
+        '  regions: [eu-west-1, us-east-1]',
+        '  accounts:',
+        '    - id: "012345678901"',
+        '      name: production',
+        '      roleArn: arn:aws:iam::012345678901:role/WardReadOnly',
+        '      externalId: ward-7f3a',
+      ].join('\n'),
+      'ward.config.yml',
+      CONTROLS,
+    );
+    expect(config.thresholds.minLogRetentionDays).toBe(HIPAA_6Y_RETENTION_DAYS);
+    expect(config.controls.disabled).toEqual(['aws-log-retention']);
+    expect(config.aws).toEqual({
+      includeCurrentAccount: false,
+      regions: ['eu-west-1', 'us-east-1'],
+      accounts: [{ id: '012345678901', name: 'production', roleArn: 'arn:aws:iam::012345678901:role/WardReadOnly', externalId: 'ward-7f3a' }],
+    });
+  });
+
+  it('lets an explicit threshold win over the profile', () => {
+    expect(parseConfig('profile: hipaa-6y\nthresholds:\n  minLogRetentionDays: 400\n', 'f', CONTROLS).thresholds.minLogRetentionDays).toBe(400);
+  });
+
+  it('names file, line, path, what was expected and what was found for every problem', () => {
+    const problems = problemsOf(
+      ['aws:', '  accounts:', '    - id: 111122223333', '      roleArn: arn:aws:iam::111122223333:role/Ward', '      extrnalId: x', 'thresholds:', '  minLogRetentionDays: "365"'].join('\n'),
+    );
+    expect(problems).toEqual([
+      'ward.config.yml:3:11: aws.accounts[0].id: expected a 12-digit AWS account id, quoted so YAML keeps it a string, found number 111122223333',
+      'ward.config.yml:5:18: aws.accounts[0].extrnalId: unknown field "extrnalId"; expected one of: id, name, roleArn, externalId',
+      'ward.config.yml:7:24: thresholds.minLogRetentionDays: expected a number of days, found string "365"',
+    ]);
+  });
+
+  it('reports a missing required field at its parent', () => {
+    expect(problemsOf('aws:\n  accounts:\n    - id: "111122223333"\n')).toEqual(['ward.config.yml:3:7: aws.accounts[0].roleArn: missing required field "roleArn"']);
+  });
+
+  it('rejects a role in another account, a duplicate account and an unknown control', () => {
+    const problems = problemsOf(
+      [
+        'controls:',
+        '  disabled: [aws-no-such-control]',
+        'aws:',
+        '  accounts:',
+        '    - id: "111122223333"',
+        '      roleArn: arn:aws:iam::999999999999:role/Ward',
+        '    - id: "111122223333"',
+        '      roleArn: arn:aws:iam::111122223333:role/Ward',
+      ].join('\n'),
+    );
+    expect(problems).toEqual([
+      'ward.config.yml:6:16: aws.accounts[0].roleArn: expected a role in account 111122223333 (the entry\'s id), found a role in account 999999999999',
+      'ward.config.yml:7:11: aws.accounts[1].id: account 111122223333 is already listed at aws.accounts[0]',
+      'ward.config.yml:2:14: controls.disabled[0]: expected a known control id, found "aws-no-such-control" (see `ward controls`)',
+    ]);
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    expect(problemsOf('aws:\n  regions: [eu-west-1\n')[0]).toMatch(/^ward\.config\.yml:\d+:\d+: \(YAML syntax\): /);
+  });
+
+  it('rejects a duplicated key rather than silently keeping one', () => {
+    expect(problemsOf('profile: default\nprofile: hipaa-6y\n')[0]).toContain('(YAML syntax)');
+  });
+
+  it('uses defaults when the default file is absent, but requires a file named explicitly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ward-config-'));
+    expect(loadConfig(join(dir, 'ward.config.yml'), false, CONTROLS).aws.includeCurrentAccount).toBe(true);
+    expect(() => loadConfig(join(dir, 'missing.yml'), true, CONTROLS)).toThrow(UserError);
+    writeFileSync(join(dir, 'ward.config.yml'), 'scan:\n  concurrency: 0\n');
+    expect(() => loadConfig(join(dir, 'ward.config.yml'), false, CONTROLS)).toThrow('ward.config.yml:2:16: scan.concurrency: expected a number of parallel reads >= 1, found number 0');
+  });
+});

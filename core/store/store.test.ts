@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalBlobStore } from './local.js';
+import { ScanStore } from './scans.js';
+import type { Finding, ScanDocument } from '../model.js';
+
+function finding(account: string, id: string): Finding {
+  return {
+    id,
+    controlId: 'aws-ebs-volume-encrypted',
+    area: 'volumes',
+    provider: 'aws',
+    account,
+    region: 'eu-west-1',
+    resource: { id, uid: `arn:aws:ec2:eu-west-1:${account}:volume/${id}`, type: 'AWS::EC2::Volume', tags: {} },
+    status: 'FAIL',
+    severity: 'high',
+    title: 't',
+    message: 'm',
+    remediation: { text: 'r', url: 'https://example.invalid' },
+    hipaa: ['164.312(a)(2)(iv)'],
+    evidence: [],
+  };
+}
+
+function scanDoc(scanId: string): ScanDocument {
+  return {
+    schemaVersion: 1,
+    scanId,
+    startedAt: '2026-11-23T12:00:00.000Z',
+    finishedAt: '2026-11-23T12:01:00.000Z',
+    wardVersion: '0.1.0',
+    thresholds: { minLogRetentionDays: 365 },
+    controls: ['aws-ebs-volume-encrypted'],
+    targets: [
+      { provider: 'aws', account: '111111111111', regions: ['eu-west-1'], disabledRegions: [] },
+      { provider: 'aws', account: '222222222222', regions: ['eu-west-1'], disabledRegions: [] },
+    ],
+    coverage: [],
+    results: [finding('111111111111', 'vol-1'), finding('222222222222', 'vol-2')],
+  };
+}
+
+describe('local store', () => {
+  it('keeps every scan and the latest state per account, in the shared layout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ward-store-'));
+    const store = new ScanStore(new LocalBlobStore(dir));
+    await store.saveScan(scanDoc('20261123T120000Z-aaaa'));
+    await store.saveScan(scanDoc('20261124T120000Z-bbbb'));
+    expect(await store.listScanIds()).toEqual(['20261123T120000Z-aaaa', '20261124T120000Z-bbbb']);
+    expect(readdirSync(join(dir, 'state', 'aws')).sort()).toEqual(['111111111111.json', '222222222222.json']);
+    const state = await store.loadState('aws', '222222222222');
+    expect(state?.scanId).toBe('20261124T120000Z-bbbb');
+    expect(state?.findings.map((f) => f.id)).toEqual(['vol-2']);
+    expect((await store.loadScan('20261123T120000Z-aaaa'))?.results).toHaveLength(2);
+    expect(await store.loadScan('nope')).toBeUndefined();
+  });
+
+  it('replaces a file whole through a temporary file and leaves no temporary behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ward-store-'));
+    const blobs = new LocalBlobStore(dir);
+    await blobs.write('state/aws/1.json', '{"v":1}');
+    await blobs.write('state/aws/1.json', '{"v":2}');
+    expect(readFileSync(join(dir, 'state/aws/1.json'), 'utf8')).toBe('{"v":2}');
+    writeFileSync(join(dir, 'state/aws/2.json.123.abcd.tmp'), '{"torn');
+    expect(await blobs.list('state/')).toEqual(['state/aws/1.json']);
+    expect(readdirSync(join(dir, 'state/aws')).filter((f) => f.endsWith('.tmp'))).toEqual(['2.json.123.abcd.tmp']);
+  });
+
+  it('fails the write without touching the old file when the target cannot be replaced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ward-store-'));
+    const blobs = new LocalBlobStore(dir);
+    await blobs.write('scans/a.json', 'old');
+    await expect(blobs.write('scans', 'x')).rejects.toThrow();
+    expect(await blobs.read('scans/a.json')).toBe('old');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses keys that climb out of the store', async () => {
+    const blobs = new LocalBlobStore(mkdtempSync(join(tmpdir(), 'ward-store-')));
+    await expect(blobs.write('../escape.json', 'x')).rejects.toThrow(/invalid store key/);
+  });
+});
