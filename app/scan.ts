@@ -7,7 +7,8 @@ import { runScan, type ProviderPlan, type ScanProgress } from '../core/engine.js
 import { UserError } from '../core/errors.js';
 import type { ApiMetrics } from '../core/metrics.js';
 import type { ScanDocument } from '../core/model.js';
-import type { ScanStore } from '../core/store/scans.js';
+import { applyMutes, type MuteOutcome } from '../core/mutes.js';
+import type { RecordOutcome, ScanStore } from '../core/store/scans.js';
 import { awsPlan } from '../providers/aws/provider.js';
 
 export interface ScanRequest {
@@ -27,7 +28,14 @@ export function homeRegion(): string {
   return process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
 }
 
-export async function scan(request: ScanRequest): Promise<ScanDocument> {
+export interface ScanOutcome {
+  scan: ScanDocument;
+  /** Lifecycle changes against the previous scan, when the scan was stored. */
+  recorded?: RecordOutcome;
+  expiredMutes: MuteOutcome['expiredMatches'];
+}
+
+export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   const { config } = request;
   const controls = selectControls({ disabled: config.controls.disabled });
   const plans: ProviderPlan[] = [];
@@ -52,7 +60,7 @@ export async function scan(request: ScanRequest): Promise<ScanDocument> {
     );
   }
   const regions = request.regions ?? config.aws.regions;
-  const document = await runScan({
+  const judged = await runScan({
     plans,
     controls,
     thresholds: config.thresholds,
@@ -60,6 +68,8 @@ export async function scan(request: ScanRequest): Promise<ScanDocument> {
     ...(regions === undefined ? {} : { regions }),
     ...(request.onProgress === undefined ? {} : { onProgress: request.onProgress }),
   });
-  if (request.store !== undefined) await request.store.saveScan(document);
-  return document;
+  const { scan: document, expiredMatches } = applyMutes(judged, config.mutes, new Date(judged.finishedAt));
+  const outcome: ScanOutcome = { scan: document, expiredMutes: expiredMatches };
+  if (request.store !== undefined) outcome.recorded = await request.store.recordScan(document);
+  return outcome;
 }

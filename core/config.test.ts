@@ -25,6 +25,7 @@ describe('ward.config.yml', () => {
       controls: { disabled: [] },
       aws: { includeCurrentAccount: true, accounts: [] },
       scan: { concurrency: 32 },
+      mutes: [],
     });
   });
 
@@ -88,9 +89,9 @@ describe('ward.config.yml', () => {
       ].join('\n'),
     );
     expect(problems).toEqual([
+      'ward.config.yml:2:14: controls.disabled[0]: expected a known control id, found "aws-no-such-control" (see `ward controls`)',
       'ward.config.yml:6:16: aws.accounts[0].roleArn: expected a role in account 111122223333 (the entry\'s id), found a role in account 999999999999',
       'ward.config.yml:7:11: aws.accounts[1].id: account 111122223333 is already listed at aws.accounts[0]',
-      'ward.config.yml:2:14: controls.disabled[0]: expected a known control id, found "aws-no-such-control" (see `ward controls`)',
     ]);
   });
 
@@ -108,5 +109,47 @@ describe('ward.config.yml', () => {
     expect(() => loadConfig(join(dir, 'missing.yml'), true, CONTROLS)).toThrow(UserError);
     writeFileSync(join(dir, 'ward.config.yml'), 'scan:\n  concurrency: 0\n');
     expect(() => loadConfig(join(dir, 'ward.config.yml'), false, CONTROLS)).toThrow('ward.config.yml:2:16: scan.concurrency: expected a number of parallel reads >= 1, found number 0');
+  });
+});
+
+describe('mutes in ward.config.yml', () => {
+  it('reads a mute with its matchers, reason, owner and expiry', () => {
+    const config = parseConfig(
+      [
+        'mutes:',
+        '  - controls: [aws-ebs-volume-encrypted]',
+        '    accounts: ["111122223333"]',
+        '    resources: ["arn:aws:ec2:*:*:volume/vol-0scratch*"]',
+        '    tags: { purpose: scratch }',
+        '    reason: Scratch volumes hold no PHI by policy',
+        '    owner: secops@example.org',
+        '    expires: 2027-03-31',
+      ].join('\n'),
+      'ward.config.yml',
+      CONTROLS,
+    );
+    expect(config.mutes).toEqual([
+      {
+        controls: ['aws-ebs-volume-encrypted'],
+        accounts: ['111122223333'],
+        resources: ['arn:aws:ec2:*:*:volume/vol-0scratch*'],
+        tags: { purpose: 'scratch' },
+        reason: 'Scratch volumes hold no PHI by policy',
+        owner: 'secops@example.org',
+        expires: '2027-03-31',
+      },
+    ]);
+  });
+
+  it('requires a reason, an owner, a real expiry date and something to match', () => {
+    expect(problemsOf('mutes:\n  - reason: short\n    expires: 2027-02-30\n')).toEqual([
+      'ward.config.yml:2:5: mutes[0]: expected at least one of controls, accounts, regions, resources, tags to say what it applies to, found none',
+      'ward.config.yml:2:5: mutes[0].owner: missing required field "owner"',
+      'ward.config.yml:2:13: mutes[0].reason: expected at least 10 character(s), found string "short"',
+    ]);
+    expect(problemsOf('mutes:\n  - controls: [aws-nope]\n    reason: a good reason here\n    owner: me\n    expires: 2027-02-30\n')).toEqual([
+      'ward.config.yml:2:16: mutes[0].controls[0]: expected a known control id, found "aws-nope"',
+      'ward.config.yml:5:14: mutes[0].expires: expected a real calendar date, found "2027-02-30"',
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { UserError } from './errors.js';
 import type { Thresholds } from './model.js';
+import type { MuteRule } from './mutes.js';
 
 export interface AwsAccountConfig {
   id: string;
@@ -24,6 +25,7 @@ export interface WardConfig {
     accounts: AwsAccountConfig[];
   };
   scan: { concurrency: number; maxAttempts?: number };
+  mutes: MuteRule[];
 }
 
 export const DEFAULT_MIN_LOG_RETENTION_DAYS = 365;
@@ -76,6 +78,25 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
+    mutes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['reason', 'owner', 'expires'],
+        anyOf: [{ required: ['controls'] }, { required: ['accounts'] }, { required: ['regions'] }, { required: ['resources'] }, { required: ['tags'] }],
+        properties: {
+          controls: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+          accounts: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1, description: 'an account, project or subscription id, quoted' } },
+          regions: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+          resources: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+          tags: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', description: 'a tag value (quoted) or "*"' } },
+          reason: { type: 'string', minLength: 10, description: 'why the risk is accepted (10 characters or more)' },
+          owner: { type: 'string', minLength: 2, description: 'who accepted the risk' },
+          expires: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'an expiry date as YYYY-MM-DD' },
+        },
+      },
+    },
     scan: {
       type: 'object',
       additionalProperties: false,
@@ -93,9 +114,10 @@ interface RawConfig {
   controls?: { disabled?: string[] };
   aws?: { includeCurrentAccount?: boolean; regions?: string[]; accounts?: AwsAccountConfig[] };
   scan?: { concurrency?: number; maxAttempts?: number };
+  mutes?: MuteRule[];
 }
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false });
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
 const validate = ajv.compile<RawConfig>(CONFIG_SCHEMA);
 
 type PathSegment = string | number;
@@ -155,6 +177,10 @@ function explain(error: ErrorObject, root: unknown): { path: PathSegment[]; text
       return { path, text: `expected ${expected ?? String((error.params as { type: string }).type)}, found ${found}` };
     case 'enum':
       return { path, text: `expected one of ${((error.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}, found ${found}` };
+    case 'anyOf': {
+      const branches = (error.schema as Array<{ required: string[] }>).flatMap((b) => b.required);
+      return { path, text: `expected at least one of ${branches.join(', ')} to say what it applies to, found none` };
+    }
     case 'minimum':
     case 'maximum': {
       const { comparison, limit } = error.params as { comparison: string; limit: number };
@@ -198,6 +224,7 @@ function applyDefaults(raw: RawConfig): WardConfig {
     controls: { disabled: raw.controls?.disabled ?? [] },
     aws: { includeCurrentAccount: raw.aws?.includeCurrentAccount ?? true, accounts: raw.aws?.accounts ?? [] },
     scan: { concurrency: raw.scan?.concurrency ?? 32 },
+    mutes: raw.mutes ?? [],
   };
   if (raw.profile !== undefined) config.profile = raw.profile;
   if (raw.aws?.regions !== undefined) config.aws.regions = raw.aws.regions;
@@ -217,6 +244,15 @@ function crossCheck(config: RawConfig, knownControls: readonly string[]): Array<
     const first = seen.get(account.id);
     if (first !== undefined) problems.push({ path: ['aws', 'accounts', i, 'id'], text: `account ${account.id} is already listed at aws.accounts[${first}]` });
     else seen.set(account.id, i);
+  });
+  (config.mutes ?? []).forEach((mute, i) => {
+    const day = new Date(`${mute.expires}T00:00:00Z`);
+    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== mute.expires) {
+      problems.push({ path: ['mutes', i, 'expires'], text: `expected a real calendar date, found "${mute.expires}"` });
+    }
+    (mute.controls ?? []).forEach((id, j) => {
+      if (!id.includes('*') && !knownControls.includes(id)) problems.push({ path: ['mutes', i, 'controls', j], text: `expected a known control id, found "${id}"` });
+    });
   });
   (config.controls?.disabled ?? []).forEach((id, i) => {
     if (!knownControls.includes(id)) problems.push({ path: ['controls', 'disabled', i], text: `expected a known control id, found "${id}" (see \`ward controls\`)` });
@@ -249,7 +285,8 @@ export function parseConfig(text: string, file: string, knownControls: readonly 
   const raw: unknown = doc.toJS() ?? {};
   if (!validate(raw)) {
     const problems = (validate.errors ?? [])
-      .filter((e) => e.keyword !== 'if')
+      // The branches of an anyOf each report their own miss; the anyOf error says it once.
+      .filter((e) => !e.schemaPath.includes('/anyOf/'))
       .map((e) => {
         const { path, text: why } = explain(e, raw);
         return { path: formatPath(path), ...locate(path), text: why };
@@ -257,7 +294,10 @@ export function parseConfig(text: string, file: string, knownControls: readonly 
     throw new ConfigError(file, problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   }
   const cross = crossCheck(raw, knownControls);
-  if (cross.length > 0) throw new ConfigError(file, cross.map((p) => ({ path: formatPath(p.path), ...locate(p.path), text: p.text })));
+  if (cross.length > 0) {
+    const located = cross.map((p) => ({ path: formatPath(p.path), ...locate(p.path), text: p.text }));
+    throw new ConfigError(file, located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+  }
   return applyDefaults(raw);
 }
 

@@ -55,6 +55,14 @@ export interface Remediation {
   url: string;
 }
 
+/** The accepted risk that muted a finding: configuration entry index, reason, owner and expiry. */
+export interface MuteRef {
+  index: number;
+  reason: string;
+  owner: string;
+  expires: string;
+}
+
 export interface Finding {
   /** Same control and same resource give the same id, on every scan and machine. */
   id: string;
@@ -72,6 +80,8 @@ export interface Finding {
   remediation: Remediation;
   hipaa: string[];
   evidence: Evidence[];
+  /** Present when status is MUTED. */
+  mute?: MuteRef;
 }
 
 /** Something Ward could not read, and therefore could not judge. */

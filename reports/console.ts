@@ -22,12 +22,12 @@ function count(findings: readonly Finding[], predicate: (f: Finding) => boolean)
 const SEVERITIES_DESC = [...SEVERITIES].reverse();
 
 export function summaryByArea(scan: ScanDocument): string {
-  const header = ['Area', ...SEVERITIES_DESC.map((s) => `FAIL ${s}`), 'PASS', 'ERROR', 'N/A'];
+  const header = ['Area', ...SEVERITIES_DESC.map((s) => `FAIL ${s}`), 'PASS', 'MUTED', 'ERROR', 'N/A'];
   const rows = AREAS.map((area) => {
     const inArea = scan.results.filter((f) => f.area === area);
     const fails = (severity: Severity) => count(inArea, (f) => f.status === 'FAIL' && f.severity === severity);
     const of = (status: Status) => count(inArea, (f) => f.status === status);
-    return [AREA_TITLES[area], ...SEVERITIES_DESC.map((s) => String(fails(s))), String(of('PASS')), String(of('ERROR')), String(of('NOT_ASSESSABLE'))];
+    return [AREA_TITLES[area], ...SEVERITIES_DESC.map((s) => String(fails(s))), String(of('PASS')), String(of('MUTED')), String(of('ERROR')), String(of('NOT_ASSESSABLE'))];
   });
   return renderTable(header, rows);
 }
@@ -36,7 +36,13 @@ function where(f: Finding): string {
   return `${f.provider}:${f.account}${f.region === 'global' ? '' : `/${f.region}`}`;
 }
 
-export function renderScanSummary(scan: ScanDocument, options: { maxFindings?: number } = {}): string {
+export interface SummaryOptions {
+  maxFindings?: number;
+  /** Lifecycle changes against the previous scan. */
+  changes?: { new: number; reopened: number; resolved: number };
+}
+
+export function renderScanSummary(scan: ScanDocument, options: SummaryOptions = {}): string {
   const maxFindings = options.maxFindings ?? 25;
   const seconds = (Date.parse(scan.finishedAt) - Date.parse(scan.startedAt)) / 1000;
   const regions = scan.targets.reduce((n, t) => n + t.regions.length, 0);
@@ -47,6 +53,12 @@ export function renderScanSummary(scan: ScanDocument, options: { maxFindings?: n
     `Scan ${scan.scanId}: ${scan.targets.length} account(s), ${regions} region(s), ${scan.controls.length} control(s) in ${seconds.toFixed(1)} s` +
       ` (log retention threshold ${scan.thresholds.minLogRetentionDays} days)`,
   );
+  if (options.changes !== undefined) {
+    const { new: added, reopened, resolved } = options.changes;
+    out.push(`Since the previous scan: ${added} new, ${reopened} reopened, ${resolved} resolved.`);
+  }
+  const muted = scan.results.filter((f) => f.status === 'MUTED').length;
+  if (muted > 0) out.push(`${muted} failing finding(s) muted by accepted risks in the configuration.`);
   out.push('');
   out.push(summaryByArea(scan));
   out.push('');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { scan } from '../../app/scan.js';
+import { scan, type ScanOutcome } from '../../app/scan.js';
 import { CONTROL_IDS } from '../../checks/index.js';
 import { loadConfig } from '../../core/config.js';
 import { severityRank, type ScanDocument, type Severity } from '../../core/model.js';
@@ -38,9 +38,9 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
       const config = loadConfig(configFile ?? DEFAULT_CONFIG, configFile !== undefined, CONTROL_IDS);
       const store = openStore(flags.store);
       const progress = progressReporter();
-      let document: ScanDocument;
+      let outcome: ScanOutcome;
       try {
-        document = await scan({
+        outcome = await scan({
           config,
           store,
           ...(flags.accounts === undefined ? {} : { accounts: flags.accounts }),
@@ -50,7 +50,8 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
       } finally {
         progress.done();
       }
-      const summary = renderScanSummary(document);
+      const document = outcome.scan;
+      const summary = renderScanSummary(document, outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts });
       if (flags.output === 'json') {
         process.stderr.write(`${summary}\n`);
         process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);

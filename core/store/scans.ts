@@ -1,16 +1,30 @@
 // The store's layout, shared by every backend:
 //   scans/<scanId>.json                 every scan document, kept as history
-//   state/<provider>/<account>.json     the latest findings per account, and which scan they came from
+//   state/<provider>/<account>.json     per account: each finding's lifecycle, the latest ERROR
+//                                       results and the alerts not yet delivered
+// One atomic write per account carries the lifecycle and the alerts it produced together, so a
+// crash can never record a change without its alert, or an alert without its change.
 
+import { advanceLifecycle, alertKey, type PendingAlert, type TrackedFinding } from '../lifecycle.js';
 import type { Finding, Provider, ScanDocument } from '../model.js';
 import type { BlobStore } from './blob.js';
 
 export interface AccountState {
   provider: Provider;
   account: string;
+  /** The scan that last advanced this state; a second recording of it changes nothing. */
   scanId: string;
   updatedAt: string;
-  findings: Finding[];
+  tracked: TrackedFinding[];
+  /** ERROR results of the latest scan: what could not be assessed. */
+  errors: Finding[];
+  pendingAlerts: PendingAlert[];
+}
+
+export interface RecordOutcome {
+  counts: { new: number; reopened: number; resolved: number; open: number };
+  /** Accounts whose state this scan did not advance (already recorded, or older than the state). */
+  skipped: string[];
 }
 
 export const scanKey = (scanId: string): string => `scans/${scanId}.json`;
@@ -19,19 +33,33 @@ export const stateKey = (provider: Provider, account: string): string => `state/
 export class ScanStore {
   constructor(readonly blobs: BlobStore) {}
 
-  /** The scan document first, then each account's state, so no state names a scan that is not stored. */
-  async saveScan(scan: ScanDocument): Promise<void> {
+  /**
+   * Stores the scan document, then advances each scanned account's lifecycle. Recording the same
+   * scan twice (a retried invocation) leaves the state and its pending alerts as the first did.
+   */
+  async recordScan(scan: ScanDocument): Promise<RecordOutcome> {
     await this.blobs.write(scanKey(scan.scanId), JSON.stringify(scan));
+    const outcome: RecordOutcome = { counts: { new: 0, reopened: 0, resolved: 0, open: 0 }, skipped: [] };
     for (const target of scan.targets) {
+      const previous = await this.loadState(target.provider, target.account);
+      if (previous !== undefined && (previous.scanId === scan.scanId || previous.updatedAt > scan.finishedAt)) {
+        outcome.skipped.push(`${target.provider}:${target.account}`);
+        continue;
+      }
+      const result = advanceLifecycle(previous?.tracked ?? [], scan, target.provider, target.account);
       const state: AccountState = {
         provider: target.provider,
         account: target.account,
         scanId: scan.scanId,
         updatedAt: scan.finishedAt,
-        findings: scan.results.filter((f) => f.provider === target.provider && f.account === target.account),
+        tracked: result.tracked,
+        errors: scan.results.filter((f) => f.status === 'ERROR' && f.provider === target.provider && f.account === target.account),
+        pendingAlerts: [...(previous?.pendingAlerts ?? []), ...result.alerts],
       };
       await this.blobs.write(stateKey(target.provider, target.account), JSON.stringify(state));
+      for (const key of Object.keys(outcome.counts) as Array<keyof RecordOutcome['counts']>) outcome.counts[key] += result.counts[key];
     }
+    return outcome;
   }
 
   async loadScan(scanId: string): Promise<ScanDocument | undefined> {
@@ -46,5 +74,30 @@ export class ScanStore {
   async loadState(provider: Provider, account: string): Promise<AccountState | undefined> {
     const text = await this.blobs.read(stateKey(provider, account));
     return text === undefined ? undefined : (JSON.parse(text) as AccountState);
+  }
+
+  async loadAllStates(): Promise<AccountState[]> {
+    const states: AccountState[] = [];
+    for (const key of await this.blobs.list('state/')) {
+      const text = await this.blobs.read(key);
+      if (text !== undefined) states.push(JSON.parse(text) as AccountState);
+    }
+    return states;
+  }
+
+  /** Every alert not yet delivered, oldest scan first. */
+  async pendingAlerts(): Promise<PendingAlert[]> {
+    const all = (await this.loadAllStates()).flatMap((s) => s.pendingAlerts);
+    return all.sort((a, b) => a.scanId.localeCompare(b.scanId));
+  }
+
+  /** Drops delivered alerts from every state that holds them. */
+  async markDelivered(delivered: readonly PendingAlert[]): Promise<void> {
+    const keys = new Set(delivered.map(alertKey));
+    for (const state of await this.loadAllStates()) {
+      const remaining = state.pendingAlerts.filter((a) => !keys.has(alertKey(a)));
+      if (remaining.length === state.pendingAlerts.length) continue;
+      await this.blobs.write(stateKey(state.provider, state.account), JSON.stringify({ ...state, pendingAlerts: remaining }));
+    }
   }
 }

@@ -25,12 +25,12 @@ function finding(account: string, id: string): Finding {
   };
 }
 
-function scanDoc(scanId: string): ScanDocument {
+function scanDoc(scanId: string, finishedAt = '2026-11-23T12:01:00.000Z'): ScanDocument {
   return {
     schemaVersion: 1,
     scanId,
     startedAt: '2026-11-23T12:00:00.000Z',
-    finishedAt: '2026-11-23T12:01:00.000Z',
+    finishedAt,
     wardVersion: '0.1.0',
     thresholds: { minLogRetentionDays: 365 },
     controls: ['aws-ebs-volume-encrypted'],
@@ -47,15 +47,43 @@ describe('local store', () => {
   it('keeps every scan and the latest state per account, in the shared layout', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ward-store-'));
     const store = new ScanStore(new LocalBlobStore(dir));
-    await store.saveScan(scanDoc('20261123T120000Z-aaaa'));
-    await store.saveScan(scanDoc('20261124T120000Z-bbbb'));
+    await store.recordScan(scanDoc('20261123T120000Z-aaaa', '2026-11-23T12:01:00.000Z'));
+    await store.recordScan(scanDoc('20261124T120000Z-bbbb', '2026-11-24T12:01:00.000Z'));
     expect(await store.listScanIds()).toEqual(['20261123T120000Z-aaaa', '20261124T120000Z-bbbb']);
     expect(readdirSync(join(dir, 'state', 'aws')).sort()).toEqual(['111111111111.json', '222222222222.json']);
     const state = await store.loadState('aws', '222222222222');
     expect(state?.scanId).toBe('20261124T120000Z-bbbb');
-    expect(state?.findings.map((f) => f.id)).toEqual(['vol-2']);
+    expect(state?.tracked.map((t) => [t.finding.id, t.state])).toEqual([['vol-2', 'open']]);
+    expect(state?.pendingAlerts.map((a) => [a.kind, a.finding.id, a.scanId])).toEqual([['new', 'vol-2', '20261123T120000Z-aaaa']]);
     expect((await store.loadScan('20261123T120000Z-aaaa'))?.results).toHaveLength(2);
     expect(await store.loadScan('nope')).toBeUndefined();
+  });
+
+  it('records the same scan once: a rerun changes neither lifecycle nor pending alerts', async () => {
+    const store = new ScanStore(new LocalBlobStore(mkdtempSync(join(tmpdir(), 'ward-store-'))));
+    const first = await store.recordScan(scanDoc('20261123T120000Z-aaaa'));
+    expect(first.counts.new).toBe(2);
+    const before = await store.loadAllStates();
+    const again = await store.recordScan(scanDoc('20261123T120000Z-aaaa'));
+    expect(again.skipped).toEqual(['aws:111111111111', 'aws:222222222222']);
+    expect(await store.loadAllStates()).toEqual(before);
+    expect(await store.pendingAlerts()).toHaveLength(2);
+  });
+
+  it('does not let a late, older scan roll the lifecycle back', async () => {
+    const store = new ScanStore(new LocalBlobStore(mkdtempSync(join(tmpdir(), 'ward-store-'))));
+    await store.recordScan(scanDoc('20261124T120000Z-bbbb', '2026-11-24T12:01:00.000Z'));
+    const late = await store.recordScan(scanDoc('20261123T120000Z-aaaa', '2026-11-23T12:01:00.000Z'));
+    expect(late.skipped).toHaveLength(2);
+    expect((await store.loadState('aws', '111111111111'))?.scanId).toBe('20261124T120000Z-bbbb');
+  });
+
+  it('removes delivered alerts and keeps the rest pending', async () => {
+    const store = new ScanStore(new LocalBlobStore(mkdtempSync(join(tmpdir(), 'ward-store-'))));
+    await store.recordScan(scanDoc('20261123T120000Z-aaaa'));
+    const pending = await store.pendingAlerts();
+    await store.markDelivered(pending.slice(0, 1));
+    expect((await store.pendingAlerts()).map((a) => a.finding.id)).toEqual(pending.slice(1).map((a) => a.finding.id));
   });
 
   it('replaces a file whole through a temporary file and leaves no temporary behind', async () => {
