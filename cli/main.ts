@@ -8,6 +8,7 @@ import { registerScan } from './commands/scan.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerControls } from './commands/controls.js';
 import { registerDemo } from './commands/demo.js';
+import { registerFindings } from './commands/findings.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -20,6 +21,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerScan(program, setExitCode);
+  registerFindings(program);
   registerPolicy(program);
   registerControls(program);
   registerDemo(program, setExitCode);
