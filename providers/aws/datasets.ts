@@ -24,7 +24,7 @@ export type SecurityGroupRecord = Pick<
 
 export type NetworkInterfaceRecord = Pick<
   NetworkInterface,
-  'NetworkInterfaceId' | 'Groups' | 'Association' | 'Ipv6Addresses' | 'Attachment' | 'Status' | 'InterfaceType'
+  'NetworkInterfaceId' | 'Groups' | 'Association' | 'PrivateIpAddresses' | 'Ipv6Addresses' | 'Ipv6Prefixes' | 'Attachment' | 'Status' | 'InterfaceType'
 >;
 
 export type DbInstanceRecord = Pick<

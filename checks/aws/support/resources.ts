@@ -32,8 +32,11 @@ export function awsResource(
   return resourceName === undefined ? { id, uid, type, tags: tagMap } : { id, uid, type, name: resourceName, tags: tagMap };
 }
 
-/** The account or a region setting as a resource, for controls judged on configuration, not on a thing. */
-export function accountSetting(account: string, region: string, setting: string, type: string): ResourceRef {
-  const uid = region === 'global' ? `arn:aws:iam::${account}:${setting}` : `arn:aws:ec2:${region}:${account}:${setting}`;
+/**
+ * The account or a region setting as a resource, for controls judged on configuration, not on a
+ * thing. The uid is ARN-shaped under the service that owns the setting.
+ */
+export function accountSetting(service: string, account: string, region: string, setting: string, type: string): ResourceRef {
+  const uid = region === 'global' ? `arn:aws:${service}::${account}:${setting}` : `arn:aws:${service}:${region}:${account}:${setting}`;
   return { id: `${account}/${region}/${setting}`, uid, type, name: setting, tags: {} };
 }

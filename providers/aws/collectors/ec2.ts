@@ -10,7 +10,17 @@ import { fetcher, pick } from './fetcher.js';
 
 const VOLUME_FIELDS = ['VolumeId', 'Encrypted', 'KmsKeyId', 'State', 'Size', 'VolumeType', 'AvailabilityZone', 'Attachments', 'Tags'] as const;
 const GROUP_FIELDS = ['GroupId', 'GroupName', 'VpcId', 'OwnerId', 'IpPermissions', 'Tags'] as const;
-const INTERFACE_FIELDS = ['NetworkInterfaceId', 'Groups', 'Association', 'Ipv6Addresses', 'Attachment', 'Status', 'InterfaceType'] as const;
+const INTERFACE_FIELDS = [
+  'NetworkInterfaceId',
+  'Groups',
+  'Association',
+  'PrivateIpAddresses',
+  'Ipv6Addresses',
+  'Ipv6Prefixes',
+  'Attachment',
+  'Status',
+  'InterfaceType',
+] as const;
 
 export const ec2Fetchers = [
   fetcher(ec2Volumes, async ({ clients, region }) => {

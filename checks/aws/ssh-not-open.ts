@@ -1,0 +1,139 @@
+import { defineControl, evidenceFrom, type Judgement } from '../../core/control.js';
+import type { Severity } from '../../core/model.js';
+import type { NetworkInterfaceRecord } from '../../providers/aws/datasets.js';
+import { ec2NetworkInterfaces, ec2SecurityGroups } from '../../providers/aws/datasets.js';
+import { describeRule, openFamiliesLabel, tcpPortExposure, type PortExposure } from './support/ingress.js';
+import { awsResource, ec2Arn } from './support/resources.js';
+
+const SSH_PORT = 22;
+/** Interfaces named in a message / quoted in evidence; the rest are counted. */
+const MESSAGE_LIMIT = 5;
+const EVIDENCE_LIMIT = 50;
+
+/** The primary public IPv4, or one associated with a secondary private address (an Elastic IP). */
+function publicIpv4(eni: NetworkInterfaceRecord): string | undefined {
+  return eni.Association?.PublicIp ?? eni.PrivateIpAddresses?.find((p) => p.Association?.PublicIp !== undefined)?.Association?.PublicIp;
+}
+
+function ipv6Addresses(eni: NetworkInterfaceRecord): string[] {
+  const addresses = (eni.Ipv6Addresses ?? []).flatMap((a) => (a.Ipv6Address === undefined ? [] : [a.Ipv6Address]));
+  const prefixes = (eni.Ipv6Prefixes ?? []).flatMap((p) => (p.Ipv6Prefix === undefined ? [] : [p.Ipv6Prefix]));
+  return [...addresses, ...prefixes];
+}
+
+/** Whether the internet can reach the interface over a family the group leaves open. */
+function reachable(eni: NetworkInterfaceRecord, exposure: PortExposure): boolean {
+  // A detached interface (status `available`) receives no traffic until it is attached.
+  if (eni.Status === 'available') return false;
+  return (exposure.ipv4 && publicIpv4(eni) !== undefined) || (exposure.ipv6 && ((eni.Ipv6Addresses ?? []).length > 0 || ipv6Addresses(eni).length > 0));
+}
+
+function describeEni(eni: NetworkInterfaceRecord): string {
+  const parts = [
+    eni.Attachment?.InstanceId ?? eni.InterfaceType,
+    eni.Status === 'available' ? 'detached' : undefined,
+    publicIpv4(eni) === undefined ? undefined : `public IPv4 ${publicIpv4(eni)}`,
+    ipv6Addresses(eni).length > 0 ? `IPv6 ${ipv6Addresses(eni).join(', ')}` : (eni.Ipv6Addresses ?? []).length > 0 ? 'IPv6 address' : undefined,
+  ].filter((p): p is string => p !== undefined);
+  return `${eni.NetworkInterfaceId ?? '(unknown interface)'}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+}
+
+function listed(enis: NetworkInterfaceRecord[]): string {
+  const shown = enis.slice(0, MESSAGE_LIMIT).map(describeEni).join(', ');
+  return enis.length > MESSAGE_LIMIT ? `${shown} and ${enis.length - MESSAGE_LIMIT} more` : shown;
+}
+
+export default defineControl({
+  id: 'aws-ssh-not-open',
+  provider: 'aws',
+  area: 'ssh',
+  title: 'No security group admits SSH from the whole internet',
+  severity: 'high',
+  hipaa: ['164.312(a)(1)', '164.312(e)(1)'],
+  scope: 'region',
+  description:
+    'No security group may admit the whole internet (IPv4 or IPv6, in one CIDR or split across several) to TCP port 22, whether by a TCP rule whose port range includes 22 or by an all-traffic rule. Severity is raised to critical when the group is on a network interface the internet can reach (a public IPv4 address or an IPv6 address in the open family), and lowered to medium when the group is on no network interface at all.',
+  remediation: {
+    text: 'Remove the inbound rules that admit 0.0.0.0/0 or ::/0 (or ranges that add up to them) on TCP 22. Use AWS Systems Manager Session Manager or EC2 Instance Connect Endpoint instead of open SSH, or restrict the source to known address ranges or a security group. Delete unused security groups.',
+    url: 'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html',
+  },
+  reads: { securityGroups: ec2SecurityGroups },
+  context: { networkInterfaces: ec2NetworkInterfaces },
+  evaluate({ securityGroups }, { networkInterfaces }, ctx): Judgement[] {
+    const enisByGroup = new Map<string, NetworkInterfaceRecord[]>();
+    for (const eni of networkInterfaces?.items ?? []) {
+      for (const group of eni.Groups ?? []) {
+        if (group.GroupId === undefined) continue;
+        const list = enisByGroup.get(group.GroupId);
+        if (list === undefined) enisByGroup.set(group.GroupId, [eni]);
+        else list.push(eni);
+      }
+    }
+
+    return securityGroups.items.map((group): Judgement => {
+      const id = group.GroupId ?? '(unknown security group)';
+      const resource = awsResource(ec2Arn(ctx.region, group.OwnerId ?? ctx.account, 'security-group', id), id, 'AWS::EC2::SecurityGroup', group.Tags, group.GroupName);
+      const label = `Security group ${id}${group.GroupName === undefined ? '' : ` (${group.GroupName})`}`;
+      const exposure = tcpPortExposure(group.IpPermissions, SSH_PORT);
+      const notes: string[] = [];
+      if (exposure.prefixLists.length > 0) {
+        notes.push(`Prefix list(s) ${exposure.prefixLists.join(', ')} on a rule admitting TCP 22 were not evaluated (their entries are not read).`);
+      }
+      if (exposure.malformed.length > 0) {
+        notes.push(`Malformed CIDR(s) ${exposure.malformed.map((c) => `"${c}"`).join(', ')} on a rule admitting TCP 22 were ignored.`);
+      }
+      const tail = notes.length > 0 ? ` ${notes.join(' ')}` : '';
+
+      if (!exposure.ipv4 && !exposure.ipv6) {
+        const sources = [...exposure.cidrs, ...exposure.groupReferences.map((g) => `security group ${g}`), ...exposure.prefixLists.map((p) => `prefix list ${p}`)];
+        const message =
+          exposure.rules.length === 0
+            ? `${label} has no inbound rule admitting TCP 22.${tail}`
+            : `${label} admits TCP 22 only from ${sources.length > 0 ? sources.join(', ') : 'no source'}, which is not the whole internet.${tail}`;
+        const evidence = [evidenceFrom(securityGroups, { GroupId: group.GroupId, GroupName: group.GroupName, VpcId: group.VpcId, IpPermissions: exposure.rules })];
+        return { resource, status: 'PASS', message, evidence };
+      }
+
+      const rules = exposure.offending.map(describeRule).join('; ');
+      const opening = `${label} admits ${openFamiliesLabel(exposure)} to TCP 22: ${rules}.`;
+      const evidence = [evidenceFrom(securityGroups, { GroupId: group.GroupId, GroupName: group.GroupName, VpcId: group.VpcId, IpPermissions: exposure.offending })];
+
+      let severity: Severity;
+      let context: string;
+      if (networkInterfaces === undefined) {
+        severity = 'high';
+        context = 'Attachment unknown: network interfaces could not be read (DescribeNetworkInterfaces context unavailable), so severity stays high.';
+      } else {
+        const attached = enisByGroup.get(id) ?? [];
+        const exposed = attached.filter((eni) => reachable(eni, exposure));
+        if (attached.length === 0) {
+          severity = 'medium';
+          context = 'The group is attached to no network interface (unused), so severity is lowered to medium; it applies as soon as something uses it.';
+        } else if (exposed.length > 0) {
+          severity = 'critical';
+          context = `Exposed: attached to ${exposed.length} network interface(s) reachable from the internet: ${listed(exposed)}. Severity raised to critical.`;
+        } else {
+          severity = 'high';
+          const family = exposure.ipv4 && exposure.ipv6 ? 'public IPv4 or IPv6 address' : exposure.ipv4 ? 'public IPv4 address' : 'IPv6 address';
+          context = `Attached to ${attached.length} network interface(s) (${listed(attached)}), none in use with a ${family}, so severity stays high.`;
+        }
+        const exposedSet = new Set(exposed);
+        const shown = [...exposed, ...attached.filter((eni) => !exposedSet.has(eni))].slice(0, EVIDENCE_LIMIT);
+        evidence.push(
+          evidenceFrom(networkInterfaces, {
+            NetworkInterfaces: shown.map((eni) => ({
+              NetworkInterfaceId: eni.NetworkInterfaceId,
+              Status: eni.Status,
+              InterfaceType: eni.InterfaceType,
+              Attachment: eni.Attachment?.InstanceId === undefined ? undefined : { InstanceId: eni.Attachment.InstanceId },
+              Association: publicIpv4(eni) === undefined ? undefined : { PublicIp: publicIpv4(eni) },
+              Ipv6Addresses: eni.Ipv6Addresses,
+            })),
+            ...(attached.length > EVIDENCE_LIMIT ? { NetworkInterfacesNotShown: attached.length - EVIDENCE_LIMIT } : {}),
+          }),
+        );
+      }
+      return { resource, status: 'FAIL', severity, message: `${opening} ${context}${tail}`, evidence };
+    });
+  },
+});
