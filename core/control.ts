@@ -55,6 +55,8 @@ export interface Judgement {
   message: string;
   /** Overrides the control's default severity with context; the message must say why. */
   severity?: Severity;
+  /** Where the resource lives, when the scope is wider (a GCP project, an Azure subscription). */
+  region?: string;
   evidence: Evidence[];
 }
 

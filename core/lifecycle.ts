@@ -3,7 +3,7 @@
 // could not be read leaves every finding in it exactly as it was.
 
 import type { AlertItem, AlertKind } from '../alerts/types.js';
-import { ALL_REGIONS } from './engine.js';
+import { ALL_REGIONS, GLOBAL_REGION } from './engine.js';
 import type { Finding, Provider, ScanDocument } from './model.js';
 
 export type LifecycleState = 'new' | 'open' | 'resolved' | 'reopened';
@@ -42,9 +42,9 @@ function scopeReadCleanly(scan: ScanDocument, finding: Finding, erroredScopes: S
   if (!scan.controls.includes(finding.controlId)) return false;
   const target = scan.targets.find((t) => t.provider === finding.provider && t.account === finding.account);
   if (target === undefined || target.regions.length === 0) return false;
-  if (finding.region !== 'global' && !target.regions.includes(finding.region)) return false;
+  if (finding.scope !== GLOBAL_REGION && !target.regions.includes(finding.scope)) return false;
   const scope = (region: string) => `${finding.controlId}|${finding.provider}|${finding.account}|${region}`;
-  return !erroredScopes.has(scope(finding.region)) && !erroredScopes.has(scope(ALL_REGIONS));
+  return !erroredScopes.has(scope(finding.scope)) && !erroredScopes.has(scope(ALL_REGIONS));
 }
 
 /**
@@ -56,7 +56,7 @@ export function advanceLifecycle(previous: readonly TrackedFinding[], scan: Scan
   const results = scan.results.filter((f) => f.provider === provider && f.account === account);
   const current = new Map(results.map((f) => [f.id, f]));
   const erroredScopes = new Set(
-    results.filter((f) => f.status === 'ERROR' && f.resource.type === 'Scope').map((f) => `${f.controlId}|${f.provider}|${f.account}|${f.region}`),
+    results.filter((f) => f.status === 'ERROR' && f.resource.type === 'Scope').map((f) => `${f.controlId}|${f.provider}|${f.account}|${f.scope}`),
   );
   const alerts: PendingAlert[] = [];
   const counts = { new: 0, reopened: 0, resolved: 0, open: 0 };

@@ -70,7 +70,10 @@ export interface Finding {
   area: Area;
   provider: Provider;
   account: string;
+  /** Where the resource lives. */
   region: string;
+  /** The scope it was judged in: a region, `global` for account-wide reads, `*` for a whole account. */
+  scope: string;
   resource: ResourceRef;
   status: Status;
   severity: Severity;

@@ -14,6 +14,7 @@ function finding(account: string, id: string): Finding {
     provider: 'aws',
     account,
     region: 'eu-west-1',
+    scope: 'eu-west-1',
     resource: { id, uid: `arn:aws:ec2:eu-west-1:${account}:volume/${id}`, type: 'AWS::EC2::Volume', tags: {} },
     status: 'FAIL',
     severity: 'high',

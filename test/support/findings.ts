@@ -16,6 +16,7 @@ export function finding(resourceId: string, status: Status, overrides: Partial<F
     provider: 'aws',
     account: ACCOUNT,
     region,
+    scope: region,
     resource: { id: resourceId, uid, type: 'AWS::EC2::Volume', name: resourceId, tags: {} },
     status,
     severity: 'high',
