@@ -7,6 +7,8 @@ import { renderScanSummary } from '../../reports/console.js';
 import { commaList, outputOption, severityOption } from '../options.js';
 import { progressReporter } from '../progress.js';
 import { openStore } from '../store.js';
+import { dispatchAlerts } from '../../alerts/dispatch.js';
+import type { ScanStore } from '../../core/store/scans.js';
 
 export const DEFAULT_CONFIG = 'ward.config.yml';
 
@@ -21,6 +23,21 @@ interface ScanFlags {
 
 export function failingAtOrAbove(scan: ScanDocument, severity: Severity): number {
   return scan.results.filter((f) => f.status === 'FAIL' && severityRank(f.severity) >= severityRank(severity)).length;
+}
+
+/** Slack, when WARD_SLACK_WEBHOOK_URL is set. What is said here never includes the URL. */
+async function sendAlerts(store: ScanStore): Promise<void> {
+  const outcome = await dispatchAlerts(store, process.env['WARD_SLACK_WEBHOOK_URL']);
+  switch (outcome.status) {
+    case 'delivered':
+      process.stderr.write(`Slack: sent one message with ${outcome.alerts} change(s).\n`);
+      break;
+    case 'failed':
+      process.stderr.write(`Slack: not delivered (${outcome.reason}); ${outcome.alerts} change(s) kept for the next scan.\n`);
+      break;
+    default:
+      break;
+  }
 }
 
 export function registerScan(program: Command, setExitCode: (code: number) => void): void {
@@ -58,6 +75,7 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
       } else {
         process.stdout.write(`${summary}\n\nStored in ${store.blobs.location} as scan ${document.scanId}.\n`);
       }
+      await sendAlerts(store);
       if (flags.failOn !== undefined) {
         const n = failingAtOrAbove(document, flags.failOn);
         if (n > 0) {
