@@ -1,13 +1,20 @@
-// The store is a handful of JSON objects under keys like `scans/<id>.json`; a backend only needs
-// to read, write atomically and list. The local directory store and the S3 store share the layout.
+// The store is a set of objects under keys like `scans/<id>.json`; a backend only needs to read,
+// write atomically and list. The local directory store and the S3 store share the layout.
+
+import type { Readable } from 'node:stream';
 
 export interface BlobStore {
   /** Where the store lives, for messages (a directory or an s3:// URL). */
   readonly location: string;
   /** The object's text, or undefined when there is none. */
   read(key: string): Promise<string | undefined>;
-  /** Replaces the object whole: a reader sees the old text or the new, never a mix. */
-  write(key: string, body: string): Promise<void>;
+  readBytes(key: string): Promise<Buffer | undefined>;
+  /** Replaces the object whole: a reader sees the old content or the new, never a mix. */
+  write(key: string, body: string | Uint8Array): Promise<void>;
+  /** Like write, for content produced as a stream (large reports): never held whole in memory. */
+  writeStream(key: string, body: Readable): Promise<void>;
   /** Keys under the prefix, sorted. */
   list(prefix: string): Promise<string[]>;
+  /** A link an auditor can download the object from: a file path locally, a pre-signed URL on S3. */
+  downloadLink(key: string, expiresInSeconds: number): Promise<string>;
 }

@@ -1,32 +1,42 @@
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, writeFile, open } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from './blob.js';
 
-/** A directory on disk; writes go to a temporary file that is renamed into place. */
+/** A directory on disk; every write goes to a temporary file that is renamed into place. */
 export class LocalBlobStore implements BlobStore {
   constructor(readonly location: string) {}
 
   async read(key: string): Promise<string | undefined> {
+    return (await this.readBytes(key))?.toString('utf8');
+  }
+
+  async readBytes(key: string): Promise<Buffer | undefined> {
     try {
-      return await readFile(this.pathOf(key), 'utf8');
+      return await readFile(this.pathOf(key));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
   }
 
-  async write(key: string, body: string): Promise<void> {
-    const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
-    const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      await writeFile(temp, body, { flush: true });
-      await rename(temp, path);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+  async write(key: string, body: string | Uint8Array): Promise<void> {
+    await this.atomically(key, (temp) => writeFile(temp, body, { flush: true }));
+  }
+
+  async writeStream(key: string, body: Readable): Promise<void> {
+    await this.atomically(key, async (temp) => {
+      await pipeline(body, createWriteStream(temp));
+      const handle = await open(temp, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    });
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -48,6 +58,23 @@ export class LocalBlobStore implements BlobStore {
     };
     await walk(root);
     return out.filter((key) => key.startsWith(prefix)).sort();
+  }
+
+  async downloadLink(key: string, _expiresInSeconds?: number): Promise<string> {
+    return resolve(this.pathOf(key));
+  }
+
+  private async atomically(key: string, writeTemp: (temp: string) => Promise<void>): Promise<void> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeTemp(temp);
+      await rename(temp, path);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
   }
 
   private pathOf(key: string): string {

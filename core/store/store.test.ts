@@ -112,3 +112,31 @@ describe('local store', () => {
     await expect(blobs.write('../escape.json', 'x')).rejects.toThrow(/invalid store key/);
   });
 });
+
+describe('local store, bytes and streams', () => {
+  it('writes a stream through a temporary file and reads bytes back', async () => {
+    const { Readable } = await import('node:stream');
+    const dir = mkdtempSync(join(tmpdir(), 'ward-store-'));
+    const blobs = new LocalBlobStore(dir);
+    await blobs.writeStream('reports/2026-W47/report.csv', Readable.from(['a,b\n', '1,2\n']));
+    expect(await blobs.read('reports/2026-W47/report.csv')).toBe('a,b\n1,2\n');
+    await blobs.write('bundles/x.zip', new Uint8Array([0x50, 0x4b, 3, 4]));
+    expect([...((await blobs.readBytes('bundles/x.zip')) ?? [])]).toEqual([0x50, 0x4b, 3, 4]);
+    expect(await blobs.downloadLink('bundles/x.zip', 3600)).toBe(join(dir, 'bundles', 'x.zip'));
+    expect(readdirSync(join(dir, 'reports/2026-W47'))).toEqual(['report.csv']);
+  });
+
+  it('leaves nothing behind when the stream fails midway', async () => {
+    const { Readable } = await import('node:stream');
+    const dir = mkdtempSync(join(tmpdir(), 'ward-store-'));
+    const blobs = new LocalBlobStore(dir);
+    const failing = new Readable({
+      read() {
+        this.push('partial');
+        this.destroy(new Error('generator crashed'));
+      },
+    });
+    await expect(blobs.writeStream('reports/r.json', failing)).rejects.toThrow('generator crashed');
+    expect(readdirSync(join(dir, 'reports'))).toEqual([]);
+  });
+});
