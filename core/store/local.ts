@@ -1,10 +1,14 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile, open } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BlobStore } from './blob.js';
+import type { BlobStore, Mutation } from './blob.js';
+
+/** A lock older than this was left by a process that died; it is broken. */
+const STALE_LOCK_MS = 30_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A directory on disk; every write goes to a temporary file that is renamed into place. */
 export class LocalBlobStore implements BlobStore {
@@ -39,6 +43,29 @@ export class LocalBlobStore implements BlobStore {
     });
   }
 
+  /** Serialised between processes by an exclusive lock file beside the object. */
+  async update(key: string, mutate: Mutation): Promise<void> {
+    const lock = `${this.pathOf(key)}.lock`;
+    await mkdir(dirname(lock), { recursive: true });
+    for (let waited = 0; ; waited += 20) {
+      try {
+        await (await open(lock, 'wx')).close();
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+        if (age > STALE_LOCK_MS) await rm(lock, { force: true });
+        else await sleep(20);
+      }
+    }
+    try {
+      const next = mutate(await this.read(key));
+      if (next !== undefined) await this.write(key, next);
+    } finally {
+      await rm(lock, { force: true });
+    }
+  }
+
   async list(prefix: string): Promise<string[]> {
     const root = this.pathOf('');
     const out: string[] = [];
@@ -53,7 +80,7 @@ export class LocalBlobStore implements BlobStore {
       for (const entry of entries) {
         const full = join(dir, entry.name);
         if (entry.isDirectory()) await walk(full);
-        else if (!entry.name.endsWith('.tmp')) out.push(relative(root, full).split(sep).join('/'));
+        else if (!entry.name.endsWith('.tmp') && !entry.name.endsWith('.lock')) out.push(relative(root, full).split(sep).join('/'));
       }
     };
     await walk(root);

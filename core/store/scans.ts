@@ -5,7 +5,7 @@
 // One atomic write per account carries the lifecycle and the alerts it produced together, so a
 // crash can never record a change without its alert, or an alert without its change.
 
-import { advanceLifecycle, alertKey, type PendingAlert, type TrackedFinding } from '../lifecycle.js';
+import { advanceLifecycle, alertKey, type LifecycleResult, type PendingAlert, type TrackedFinding } from '../lifecycle.js';
 import type { Finding, Provider, ScanDocument } from '../model.js';
 import type { BlobStore } from './blob.js';
 
@@ -41,23 +41,29 @@ export class ScanStore {
     await this.blobs.write(scanKey(scan.scanId), JSON.stringify(scan));
     const outcome: RecordOutcome = { counts: { new: 0, reopened: 0, resolved: 0, open: 0 }, skipped: [] };
     for (const target of scan.targets) {
-      const previous = await this.loadState(target.provider, target.account);
-      if (previous !== undefined && (previous.scanId === scan.scanId || previous.updatedAt > scan.finishedAt)) {
+      let counts: LifecycleResult['counts'] | undefined;
+      await this.blobs.update(stateKey(target.provider, target.account), (text) => {
+        counts = undefined;
+        const previous = text === undefined ? undefined : (JSON.parse(text) as AccountState);
+        if (previous !== undefined && (previous.scanId === scan.scanId || previous.updatedAt > scan.finishedAt)) return undefined;
+        const result = advanceLifecycle(previous?.tracked ?? [], scan, target.provider, target.account);
+        counts = result.counts;
+        const state: AccountState = {
+          provider: target.provider,
+          account: target.account,
+          scanId: scan.scanId,
+          updatedAt: scan.finishedAt,
+          tracked: result.tracked,
+          errors: scan.results.filter((f) => f.status === 'ERROR' && f.provider === target.provider && f.account === target.account),
+          pendingAlerts: [...(previous?.pendingAlerts ?? []), ...result.alerts],
+        };
+        return JSON.stringify(state);
+      });
+      if (counts === undefined) {
         outcome.skipped.push(`${target.provider}:${target.account}`);
         continue;
       }
-      const result = advanceLifecycle(previous?.tracked ?? [], scan, target.provider, target.account);
-      const state: AccountState = {
-        provider: target.provider,
-        account: target.account,
-        scanId: scan.scanId,
-        updatedAt: scan.finishedAt,
-        tracked: result.tracked,
-        errors: scan.results.filter((f) => f.status === 'ERROR' && f.provider === target.provider && f.account === target.account),
-        pendingAlerts: [...(previous?.pendingAlerts ?? []), ...result.alerts],
-      };
-      await this.blobs.write(stateKey(target.provider, target.account), JSON.stringify(state));
-      for (const key of Object.keys(outcome.counts) as Array<keyof RecordOutcome['counts']>) outcome.counts[key] += result.counts[key];
+      for (const key of Object.keys(outcome.counts) as Array<keyof RecordOutcome['counts']>) outcome.counts[key] += counts[key];
     }
     return outcome;
   }
@@ -94,10 +100,13 @@ export class ScanStore {
   /** Drops delivered alerts from every state that holds them. */
   async markDelivered(delivered: readonly PendingAlert[]): Promise<void> {
     const keys = new Set(delivered.map(alertKey));
-    for (const state of await this.loadAllStates()) {
-      const remaining = state.pendingAlerts.filter((a) => !keys.has(alertKey(a)));
-      if (remaining.length === state.pendingAlerts.length) continue;
-      await this.blobs.write(stateKey(state.provider, state.account), JSON.stringify({ ...state, pendingAlerts: remaining }));
+    for (const key of await this.blobs.list('state/')) {
+      await this.blobs.update(key, (text) => {
+        if (text === undefined) return undefined;
+        const state = JSON.parse(text) as AccountState;
+        const remaining = state.pendingAlerts.filter((a) => !keys.has(alertKey(a)));
+        return remaining.length === state.pendingAlerts.length ? undefined : JSON.stringify({ ...state, pendingAlerts: remaining });
+      });
     }
   }
 }

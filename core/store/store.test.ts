@@ -140,3 +140,17 @@ describe('local store, bytes and streams', () => {
     expect(readdirSync(join(dir, 'reports'))).toEqual([]);
   });
 });
+
+describe('local store, concurrent updates', () => {
+  it('loses no update when twenty writers change one object at once', async () => {
+    const blobs = new LocalBlobStore(mkdtempSync(join(tmpdir(), 'ward-store-')));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        blobs.update('state/counter.json', (text) => JSON.stringify([...(text === undefined ? [] : (JSON.parse(text) as number[])), i])),
+      ),
+    );
+    const final = JSON.parse((await blobs.read('state/counter.json')) ?? '[]') as number[];
+    expect(final.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(await blobs.list('state/')).toEqual(['state/counter.json']);
+  });
+});
