@@ -4,17 +4,20 @@
 import { selectControls } from '../checks/index.js';
 import type { WardConfig } from '../core/config.js';
 import { runScan, type ProviderPlan, type ScanProgress } from '../core/engine.js';
-import { UserError } from '../core/errors.js';
 import type { ApiMetrics } from '../core/metrics.js';
-import type { ScanDocument } from '../core/model.js';
+import type { Provider, ScanDocument } from '../core/model.js';
 import { applyMutes, type MuteOutcome } from '../core/mutes.js';
 import type { RecordOutcome, ScanStore } from '../core/store/scans.js';
-import { awsPlan } from '../providers/aws/provider.js';
+import { awsPlan, type AwsPlanOptions } from '../providers/aws/provider.js';
+import { resolveTargets, type TargetRef } from './targets.js';
 
 export interface ScanRequest {
   config: WardConfig;
+  providers?: readonly Provider[];
   /** Only these accounts (ids or names). */
   accounts?: readonly string[];
+  /** Exactly these targets (a fan-out message); otherwise resolved from the configuration. */
+  targets?: readonly TargetRef[];
   /** Only these regions; otherwise the config's, otherwise every enabled region. */
   regions?: readonly string[];
   store?: ScanStore;
@@ -24,10 +27,6 @@ export interface ScanRequest {
   onProgress?: (progress: ScanProgress) => void;
 }
 
-export function homeRegion(): string {
-  return process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
-}
-
 export interface ScanOutcome {
   scan: ScanDocument;
   /** Lifecycle changes against the previous scan, when the scan was stored. */
@@ -35,34 +34,36 @@ export interface ScanOutcome {
   expiredMutes: MuteOutcome['expiredMatches'];
 }
 
-export async function scan(request: ScanRequest): Promise<ScanOutcome> {
-  const { config } = request;
-  const controls = selectControls({ disabled: config.controls.disabled });
-  const plans: ProviderPlan[] = [];
-  const aws = await awsPlan({
-    includeCurrentAccount: config.aws.includeCurrentAccount,
-    accounts: config.aws.accounts,
-    ...(request.accounts === undefined ? {} : { only: request.accounts }),
+export function homeRegion(): string {
+  return process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
+}
+
+export function awsOptions(config: WardConfig, request: Pick<ScanRequest, 'awsEndpoint' | 'metrics'>): AwsPlanOptions {
+  return {
     homeRegion: homeRegion(),
     client: {
       ...(request.awsEndpoint === undefined ? {} : { endpoint: request.awsEndpoint }),
       ...(config.scan.maxAttempts === undefined ? {} : { maxAttempts: config.scan.maxAttempts }),
       ...(request.metrics === undefined ? {} : { metrics: request.metrics }),
     },
-  });
-  plans.push(aws);
-  const targetCount = plans.reduce((n, p) => n + p.targets.length, 0);
-  if (targetCount === 0) {
-    throw new UserError(
-      request.accounts === undefined
-        ? 'Nothing to scan: the configuration names no accounts and aws.includeCurrentAccount is false.'
-        : `Nothing to scan: no configured account matches --accounts ${request.accounts.join(',')}.`,
-    );
-  }
+  };
+}
+
+function plansFor(targets: readonly TargetRef[], aws: AwsPlanOptions): ProviderPlan[] {
+  const awsTargets = targets.filter((t) => t.provider === 'aws');
+  return awsTargets.length === 0 ? [] : [awsPlan(awsTargets, aws)];
+}
+
+export async function scan(request: ScanRequest): Promise<ScanOutcome> {
+  const { config } = request;
+  const aws = awsOptions(config, request);
+  const targets =
+    request.targets ??
+    (await resolveTargets(config, { ...(request.providers === undefined ? {} : { providers: request.providers }), ...(request.accounts === undefined ? {} : { accounts: request.accounts }) }, aws));
   const regions = request.regions ?? config.aws.regions;
   const judged = await runScan({
-    plans,
-    controls,
+    plans: plansFor(targets, aws),
+    controls: selectControls({ disabled: config.controls.disabled, ...(request.providers === undefined ? {} : { providers: request.providers }) }),
     thresholds: config.thresholds,
     concurrency: config.scan.concurrency,
     ...(regions === undefined ? {} : { regions }),

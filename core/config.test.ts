@@ -21,6 +21,8 @@ describe('ward.config.yml', () => {
   it('applies defaults to an empty file', () => {
     const config = parseConfig('', 'ward.config.yml', CONTROLS);
     expect(config).toEqual({
+      organizationName: 'Your organisation',
+      organization: false,
       thresholds: { minLogRetentionDays: 365 },
       controls: { disabled: [] },
       aws: { includeCurrentAccount: true, accounts: [] },
@@ -54,6 +56,14 @@ describe('ward.config.yml', () => {
       regions: ['eu-west-1', 'us-east-1'],
       accounts: [{ id: '012345678901', name: 'production', roleArn: 'arn:aws:iam::012345678901:role/WardReadOnly', externalId: 'ward-7f3a' }],
     });
+  });
+
+  it('requires the member role for organisation fan-out', () => {
+    expect(problemsOf('organization: true\n')).toEqual([
+      'ward.config.yml:1:15: organization: expected aws.memberRole (the role name every member account has) when organization is true, found none',
+    ]);
+    const config = parseConfig('organization: true\naws:\n  memberRole: { name: WardReadOnly, externalId: ward-x1 }\n', 'f', CONTROLS);
+    expect(config.aws.memberRole).toEqual({ name: 'WardReadOnly', externalId: 'ward-x1' });
   });
 
   it('lets an explicit threshold win over the profile', () => {

@@ -17,12 +17,18 @@ export interface AwsAccountConfig {
 
 export interface WardConfig {
   profile?: 'default' | 'hipaa-6y';
+  /** Shown on reports. */
+  organizationName: string;
+  /** Scan every ACTIVE account of the AWS Organization (through aws.memberRole), not only those listed. */
+  organization: boolean;
   thresholds: Thresholds;
   controls: { disabled: string[] };
   aws: {
     includeCurrentAccount: boolean;
     regions?: string[];
     accounts: AwsAccountConfig[];
+    /** The role every member account has (deploy/member-role.yml), for organisation fan-out. */
+    memberRole?: { name: string; externalId?: string };
   };
   scan: { concurrency: number; maxAttempts?: number };
   mutes: MuteRule[];
@@ -42,6 +48,8 @@ export const CONFIG_SCHEMA = {
   additionalProperties: false,
   properties: {
     profile: { enum: ['default', 'hipaa-6y'], description: 'a threshold profile' },
+    organizationName: { type: 'string', minLength: 1, maxLength: 200, description: 'the organisation name shown on reports' },
+    organization: { type: 'boolean', description: 'true to scan every ACTIVE account of the AWS Organization' },
     thresholds: {
       type: 'object',
       additionalProperties: false,
@@ -61,6 +69,15 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: {
         includeCurrentAccount: { type: 'boolean' },
+        memberRole: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name'],
+          properties: {
+            name: { type: 'string', pattern: '^[\\w+=,.@-]{1,64}$', description: 'an IAM role name such as WardReadOnly' },
+            externalId: { type: 'string', minLength: 2, maxLength: 1224 },
+          },
+        },
         regions: { type: 'array', minItems: 1, items: { type: 'string', pattern: REGION, description: 'an AWS region name such as eu-west-1' } },
         accounts: {
           type: 'array',
@@ -110,9 +127,11 @@ export const CONFIG_SCHEMA = {
 
 interface RawConfig {
   profile?: 'default' | 'hipaa-6y';
+  organizationName?: string;
+  organization?: boolean;
   thresholds?: { minLogRetentionDays?: number };
   controls?: { disabled?: string[] };
-  aws?: { includeCurrentAccount?: boolean; regions?: string[]; accounts?: AwsAccountConfig[] };
+  aws?: { includeCurrentAccount?: boolean; regions?: string[]; accounts?: AwsAccountConfig[]; memberRole?: { name: string; externalId?: string } };
   scan?: { concurrency?: number; maxAttempts?: number };
   mutes?: MuteRule[];
 }
@@ -220,6 +239,8 @@ export class ConfigError extends UserError {
 function applyDefaults(raw: RawConfig): WardConfig {
   const profileDays = raw.profile === 'hipaa-6y' ? HIPAA_6Y_RETENTION_DAYS : DEFAULT_MIN_LOG_RETENTION_DAYS;
   const config: WardConfig = {
+    organizationName: raw.organizationName ?? 'Your organisation',
+    organization: raw.organization ?? false,
     thresholds: { minLogRetentionDays: raw.thresholds?.minLogRetentionDays ?? profileDays },
     controls: { disabled: raw.controls?.disabled ?? [] },
     aws: { includeCurrentAccount: raw.aws?.includeCurrentAccount ?? true, accounts: raw.aws?.accounts ?? [] },
@@ -228,6 +249,7 @@ function applyDefaults(raw: RawConfig): WardConfig {
   };
   if (raw.profile !== undefined) config.profile = raw.profile;
   if (raw.aws?.regions !== undefined) config.aws.regions = raw.aws.regions;
+  if (raw.aws?.memberRole !== undefined) config.aws.memberRole = raw.aws.memberRole;
   if (raw.scan?.maxAttempts !== undefined) config.scan.maxAttempts = raw.scan.maxAttempts;
   return config;
 }
@@ -235,6 +257,9 @@ function applyDefaults(raw: RawConfig): WardConfig {
 /** Checks that JSON Schema cannot express: duplicates, and ids that contradict each other. */
 function crossCheck(config: RawConfig, knownControls: readonly string[]): Array<{ path: PathSegment[]; text: string }> {
   const problems: Array<{ path: PathSegment[]; text: string }> = [];
+  if (config.organization === true && config.aws?.memberRole === undefined) {
+    problems.push({ path: ['organization'], text: 'expected aws.memberRole (the role name every member account has) when organization is true, found none' });
+  }
   const seen = new Map<string, number>();
   (config.aws?.accounts ?? []).forEach((account, i) => {
     const arnAccount = account.roleArn.split(':')[4];

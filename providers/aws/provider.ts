@@ -17,21 +17,17 @@ const ROLE_SESSION_SECONDS = 3600;
 /** Refresh assumed-role credentials this long before they expire, so no call signs with stale keys. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
-export interface AwsMemberAccount {
-  id: string;
+/** One account to scan: the caller's own (no role), or a member reached through a role. */
+export interface AwsTarget {
+  account: string;
   name?: string;
-  roleArn: string;
+  roleArn?: string;
   externalId?: string;
 }
 
 export interface AwsPlanOptions {
-  /** Scan the account of the default credential chain. */
-  includeCurrentAccount: boolean;
-  accounts: AwsMemberAccount[];
-  /** Only these accounts (ids or names), when given. */
-  only?: readonly string[];
   client: AwsClientSettings;
-  /** Region for global calls (STS, DescribeRegions). */
+  /** Region for global calls (STS, DescribeRegions, Organizations). */
   homeRegion: string;
 }
 
@@ -114,7 +110,7 @@ class AwsTargetSession implements TargetSession {
 }
 
 /** Resolves the caller's account from the default credential chain; no credentials is a user error. */
-async function currentAccount(options: AwsPlanOptions): Promise<string> {
+export async function currentAccount(options: AwsPlanOptions): Promise<string> {
   const clients = new AwsClients(undefined, { ...options.client, maxAttempts: 3 });
   try {
     const identity = await clients.sts(options.homeRegion).send(new GetCallerIdentityCommand({}));
@@ -132,39 +128,22 @@ async function currentAccount(options: AwsPlanOptions): Promise<string> {
   }
 }
 
-function wanted(options: AwsPlanOptions, id: string, name: string | undefined): boolean {
-  return options.only === undefined || options.only.includes(id) || (name !== undefined && options.only.includes(name));
-}
-
-export async function awsPlan(options: AwsPlanOptions): Promise<ProviderPlan> {
+export function awsPlan(targets: readonly AwsTarget[], options: AwsPlanOptions): ProviderPlan {
   const { maxAttempts } = resolveRetrySettings(options.client);
-  const targets: ProviderPlan['targets'] = [];
-  const members = options.accounts.filter((a) => wanted(options, a.id, a.name));
-
-  if (options.includeCurrentAccount) {
-    const account = await currentAccount(options);
-    if (wanted(options, account, undefined) && !members.some((m) => m.id === account)) {
-      targets.push({
-        account,
-        open: async (): Promise<TargetOpening> => ({
-          ok: true,
-          session: new AwsTargetSession(account, undefined, new AwsClients(undefined, options.client), options, maxAttempts),
-        }),
-      });
-    }
-  }
-
-  for (const member of members) {
-    targets.push({
-      account: member.id,
-      ...(member.name === undefined ? {} : { name: member.name }),
-      open: () => openMember(member, options, maxAttempts),
-    });
-  }
-  return { provider: 'aws', targets };
+  return {
+    provider: 'aws',
+    targets: targets.map((target) => ({
+      account: target.account,
+      ...(target.name === undefined ? {} : { name: target.name }),
+      open: async (): Promise<TargetOpening> =>
+        target.roleArn === undefined
+          ? { ok: true, session: new AwsTargetSession(target.account, target.name, new AwsClients(undefined, options.client), options, maxAttempts) }
+          : openMember({ ...target, roleArn: target.roleArn }, options, maxAttempts),
+    })),
+  };
 }
 
-async function openMember(member: AwsMemberAccount, options: AwsPlanOptions, maxAttempts: number): Promise<TargetOpening> {
+async function openMember(member: AwsTarget & { roleArn: string }, options: AwsPlanOptions, maxAttempts: number): Promise<TargetOpening> {
   const clientConfig = { region: options.homeRegion, ...(options.client.endpoint === undefined ? {} : { endpoint: options.client.endpoint }) };
   const credentials = sharedCredentials(
     fromTemporaryCredentials({
@@ -180,19 +159,19 @@ async function openMember(member: AwsMemberAccount, options: AwsPlanOptions, max
   const clients = new AwsClients(credentials, options.client);
   const fail = (failure: ReadFailure): TargetOpening => {
     clients.destroy();
-    return { ok: false, provider: 'aws', account: member.id, ...(member.name === undefined ? {} : { name: member.name }), failure };
+    return { ok: false, provider: 'aws', account: member.account, ...(member.name === undefined ? {} : { name: member.name }), failure };
   };
   try {
     const identity = await clients.sts(options.homeRegion).send(new GetCallerIdentityCommand({}));
-    if (identity.Account !== member.id) {
+    if (identity.Account !== member.account) {
       return fail({
         api: 'sts:AssumeRole',
         code: 'AccountMismatch',
-        reason: `role ${member.roleArn} belongs to account ${identity.Account ?? 'unknown'}, but the configuration says ${member.id}`,
+        reason: `role ${member.roleArn} belongs to account ${identity.Account ?? 'unknown'}, but the configuration says ${member.account}`,
       });
     }
   } catch (error) {
     return fail(describeAwsFailure(error, 'sts:AssumeRole', maxAttempts));
   }
-  return { ok: true, session: new AwsTargetSession(member.id, member.name, clients, options, maxAttempts) };
+  return { ok: true, session: new AwsTargetSession(member.account, member.name, clients, options, maxAttempts) };
 }

@@ -18,7 +18,7 @@ export function mockIdentity(regions: string[] = ['eu-west-1', 'us-east-1']) {
 }
 
 export async function openSession(): Promise<TargetSession> {
-  const plan = await awsPlan({ includeCurrentAccount: true, accounts: [], homeRegion: 'us-east-1', client: { maxAttempts: 1 } });
+  const plan = awsPlan([{ account: ACCOUNT }], { homeRegion: 'us-east-1', client: { maxAttempts: 1 } });
   const target = plan.targets[0];
   if (target === undefined) throw new Error('no target');
   const opening = await target.open();

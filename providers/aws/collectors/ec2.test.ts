@@ -69,7 +69,7 @@ describe('EC2 collectors', () => {
       if (region === 'eu-west-1') throw awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403);
       return { Volumes: [{ VolumeId: 'vol-us', Encrypted: true }] };
     });
-    const plan = await awsPlan({ includeCurrentAccount: true, accounts: [], homeRegion: 'us-east-1', client: { maxAttempts: 1 } });
+    const plan = awsPlan([{ account: ACCOUNT }], { homeRegion: 'us-east-1', client: { maxAttempts: 1 } });
     const doc = await runScan({ plans: [plan], controls: [ebsVolumeEncrypted], thresholds: { minLogRetentionDays: 365 } });
     expect(doc.results.map((f) => [f.region, f.status])).toEqual([
       ['eu-west-1', 'ERROR'],
@@ -91,7 +91,7 @@ describe('EC2 collectors', () => {
   it('yields nothing (and no error) for an account without volumes', async () => {
     const { ec2 } = mockIdentity(['eu-west-1']);
     ec2.on(DescribeVolumesCommand).resolves({});
-    const plan = await awsPlan({ includeCurrentAccount: true, accounts: [], homeRegion: 'us-east-1', client: { maxAttempts: 1 } });
+    const plan = awsPlan([{ account: ACCOUNT }], { homeRegion: 'us-east-1', client: { maxAttempts: 1 } });
     const doc = await runScan({ plans: [plan], controls: [ebsVolumeEncrypted], thresholds: { minLogRetentionDays: 365 } });
     expect(doc.results).toEqual([]);
     expect(doc.coverage).toEqual([]);
