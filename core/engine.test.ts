@@ -206,6 +206,32 @@ describe('runScan', () => {
     expect(peak).toBe(3);
   });
 
+  it('defers the regions it has no time left for, and a continuation part skips account-wide controls', async () => {
+    const regions = ['eu-west-1', 'eu-west-2', 'us-east-1', 'us-west-2'];
+    const session = fakeSession('111122223333', regions, world({ global: { 'test.settings': [{ on: false }] } }));
+    let reads = 0;
+    const doc = await runScan({
+      plans: [planOf([session])],
+      controls: [thingsOk, settingOn],
+      thresholds,
+      concurrency: 1,
+      keepGoing: () => (reads += 1) <= 5,
+    });
+    const target = doc.targets[0];
+    expect(target?.regions.length).toBeGreaterThan(0);
+    expect(target?.deferredRegions?.length).toBeGreaterThan(0);
+    expect([...(target?.regions ?? []), ...(target?.deferredRegions ?? [])].sort()).toEqual(regions);
+    // Deferred regions are neither judged nor reported as errors.
+    expect(doc.results.filter((f) => target?.deferredRegions?.includes(f.region))).toEqual([]);
+    expect(doc.coverage).toEqual([]);
+    expect(doc.results.map((f) => f.controlId)).toContain('test-setting-on');
+
+    const rest = fakeSession('111122223333', regions, world({}));
+    const part2 = await runScan({ plans: [planOf([rest])], controls: [thingsOk, settingOn], thresholds, regions: target?.deferredRegions ?? [], skipAccountScope: true });
+    expect(part2.targets[0]?.regions).toEqual(target?.deferredRegions);
+    expect(part2.results.map((f) => f.controlId)).not.toContain('test-setting-on');
+  });
+
   it('reports progress until every target and region is done', async () => {
     const session = fakeSession('111122223333', ['eu-west-1', 'us-east-1'], () => []);
     const updates: string[] = [];

@@ -71,9 +71,16 @@ export interface ScanOptions {
   targetConcurrency?: number;
   onProgress?: (progress: ScanProgress) => void;
   now?: () => Date;
+  /**
+   * Asked before each read starts; once it answers false (a Lambda running out of time), regions
+   * not yet read are deferred: listed in the target's `deferredRegions`, judged by a later part.
+   */
+  keepGoing?: () => boolean;
+  /** A continuation part: account-wide controls were judged by the first part. */
+  skipAccountScope?: boolean;
 }
 
-type DatasetState = { ok: true; collected: Collected<unknown> } | { ok: false; failure: ReadFailure };
+type DatasetState = { ok: true; collected: Collected<unknown> } | { ok: false; failure: ReadFailure } | { ok: false; deferred: true };
 
 interface TargetResult {
   target?: ScannedTarget;
@@ -138,16 +145,21 @@ class TargetScan {
   ) {}
 
   async run(regions: RegionList): Promise<TargetResult> {
-    const accountControls = this.controls.filter((c) => c.scope === 'account');
+    const accountControls = this.options.skipAccountScope === true ? [] : this.controls.filter((c) => c.scope === 'account');
     const regionalControls = this.controls.filter((c) => c.scope === 'region');
-    const accountDatasets = uniqueDatasets(this.controls).filter((d) => d.scope === 'account');
+    const accountDatasets = uniqueDatasets([...accountControls, ...regionalControls]).filter((d) => d.scope === 'account');
     const accountStates = this.collectAll(accountDatasets, GLOBAL_REGION);
+    const deferred: string[] = [];
 
     const regional = regions.enabled.map(async (region) => {
       const states = await this.collectAll(
         uniqueDatasets(regionalControls).filter((d) => d.scope === 'region'),
         region,
       );
+      if ([...states.values()].some((state) => 'deferred' in state)) {
+        deferred.push(region);
+        return;
+      }
       const all = new Map([...(await accountStates), ...states]);
       for (const control of regionalControls) this.judge(control, region, all);
       this.onRegionDone();
@@ -161,8 +173,9 @@ class TargetScan {
         provider: this.session.provider,
         account: this.session.account,
         ...(this.session.name === undefined ? {} : { name: this.session.name }),
-        regions: regions.enabled,
+        regions: regions.enabled.filter((r) => !deferred.includes(r)),
         disabledRegions: regions.disabled,
+        ...(deferred.length === 0 ? {} : { deferredRegions: deferred.sort() }),
       },
       findings: this.findings,
       gaps: this.gaps,
@@ -177,7 +190,8 @@ class TargetScan {
   }
 
   private async collectOne(dataset: DatasetDef<unknown>, region: string): Promise<DatasetState> {
-    return this.limit(async () => {
+    return this.limit(async (): Promise<DatasetState> => {
+      if (region !== GLOBAL_REGION && this.options.keepGoing?.() === false) return { ok: false, deferred: true };
       const readAt = (this.options.now?.() ?? new Date()).toISOString();
       try {
         const items = await this.session.collect(dataset, region);
@@ -202,7 +216,8 @@ class TargetScan {
     for (const [name, dataset] of Object.entries(control.reads)) {
       const state = states.get(dataset.key);
       if (state === undefined || !state.ok) {
-        const failure = state?.failure ?? { api: dataset.api, code: 'NotCollected', reason: 'the dataset was not collected' };
+        const failure =
+          state !== undefined && 'failure' in state ? state.failure : { api: dataset.api, code: 'NotCollected', reason: 'the dataset was not collected' };
         this.findings.push(scopeError(control, ctx, failure));
         return;
       }

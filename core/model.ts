@@ -107,6 +107,8 @@ export interface ScannedTarget {
   regions: string[];
   /** Regions that exist but are not enabled for the account: nothing can run there. */
   disabledRegions: string[];
+  /** Enabled regions left for a continuation part because time ran out; not judged here. */
+  deferredRegions?: string[];
 }
 
 export interface Thresholds {
