@@ -25,6 +25,10 @@ export interface ScanRequest {
   awsEndpoint?: string;
   metrics?: ApiMetrics;
   onProgress?: (progress: ScanProgress) => void;
+  /** See ScanOptions.keepGoing: a Lambda's way to stop before its time limit. */
+  keepGoing?: () => boolean;
+  /** A continuation part of a target whose first part ran out of time. */
+  continuation?: boolean;
 }
 
 export interface ScanOutcome {
@@ -68,6 +72,8 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     concurrency: config.scan.concurrency,
     ...(regions === undefined ? {} : { regions }),
     ...(request.onProgress === undefined ? {} : { onProgress: request.onProgress }),
+    ...(request.keepGoing === undefined ? {} : { keepGoing: request.keepGoing }),
+    ...(request.continuation === true ? { skipAccountScope: true } : {}),
   });
   const { scan: document, expiredMatches } = applyMutes(judged, config.mutes, new Date(judged.finishedAt));
   const outcome: ScanOutcome = { scan: document, expiredMutes: expiredMatches };

@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { FINDING_FILTERS, listFindings, type FindingFilter } from '../../app/findings.js';
 import { renderTable } from '../../reports/console.js';
 import { outputOption } from '../options.js';
-import { openStore } from '../store.js';
+import { openStore } from '../../app/store.js';
 
 function statusOption(value: string): FindingFilter {
   if (!(FINDING_FILTERS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${FINDING_FILTERS.join(', ')}`);

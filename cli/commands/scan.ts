@@ -6,7 +6,7 @@ import { severityRank, type ScanDocument, type Severity } from '../../core/model
 import { renderScanSummary } from '../../reports/console.js';
 import { commaList, outputOption, severityOption } from '../options.js';
 import { progressReporter } from '../progress.js';
-import { openStore } from '../store.js';
+import { openStore } from '../../app/store.js';
 import { dispatchAlerts } from '../../alerts/dispatch.js';
 import type { ScanStore } from '../../core/store/scans.js';
 

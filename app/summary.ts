@@ -1,0 +1,42 @@
+// The short JSON a scan returns to `sls invoke` and to logs: what ran, what it found, what changed.
+
+import { SEVERITIES, STATUSES, type ScanDocument, type Severity, type Status } from '../core/model.js';
+import type { ScanOutcome } from './scan.js';
+
+export interface ScanSummary {
+  scanId: string;
+  startedAt: string;
+  finishedAt: string;
+  targets: Array<{ provider: string; account: string; name?: string; regions: number; deferredRegions?: string[] }>;
+  results: Record<Status, number>;
+  failingBySeverity: Record<Severity, number>;
+  changes?: { new: number; reopened: number; resolved: number };
+  /** Scopes that could not be read. */
+  coverageGaps: number;
+}
+
+export function summarizeScan(scan: ScanDocument, outcome?: Pick<ScanOutcome, 'recorded'>): ScanSummary {
+  const results = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  const failingBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of scan.results) {
+    results[f.status] += 1;
+    if (f.status === 'FAIL') failingBySeverity[f.severity] += 1;
+  }
+  const counts = outcome?.recorded?.counts;
+  return {
+    scanId: scan.scanId,
+    startedAt: scan.startedAt,
+    finishedAt: scan.finishedAt,
+    targets: scan.targets.map((t) => ({
+      provider: t.provider,
+      account: t.account,
+      ...(t.name === undefined ? {} : { name: t.name }),
+      regions: t.regions.length,
+      ...(t.deferredRegions === undefined ? {} : { deferredRegions: t.deferredRegions }),
+    })),
+    results,
+    failingBySeverity,
+    ...(counts === undefined ? {} : { changes: { new: counts.new, reopened: counts.reopened, resolved: counts.resolved } }),
+    coverageGaps: scan.coverage.length,
+  };
+}

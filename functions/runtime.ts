@@ -1,0 +1,65 @@
+// What every Lambda handler shares: configuration, the store, the Slack webhook from SSM, and a
+// log line format. Loaded once per container, never logged.
+
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { CONTROL_IDS } from '../checks/index.js';
+import { loadConfig, type WardConfig } from '../core/config.js';
+import { UserError } from '../core/errors.js';
+import type { ScanStore } from '../core/store/scans.js';
+import { openStore } from '../app/store.js';
+
+export interface LambdaContext {
+  getRemainingTimeInMillis?(): number;
+  awsRequestId?: string;
+}
+
+/** Stop starting new reads when less than this is left: enough to judge, store and hand over. */
+export const TIME_MARGIN_MS = 120_000;
+
+export function keepGoingFor(context: LambdaContext | undefined): (() => boolean) | undefined {
+  const remaining = context?.getRemainingTimeInMillis;
+  if (remaining === undefined) return undefined;
+  return () => remaining.call(context) > TIME_MARGIN_MS;
+}
+
+let cachedConfig: WardConfig | undefined;
+export function config(): WardConfig {
+  cachedConfig ??= loadConfig(process.env['WARD_CONFIG'] ?? 'ward.config.yml', false, CONTROL_IDS);
+  return cachedConfig;
+}
+
+export function store(): ScanStore {
+  const location = process.env['WARD_STORE'];
+  if (location === undefined) throw new UserError('WARD_STORE is not set: the functions need the store location (s3://bucket/prefix).');
+  return openStore(location);
+}
+
+let cachedWebhook: Promise<string | undefined> | undefined;
+/** The webhook URL: WARD_SLACK_WEBHOOK_URL, else the SSM SecureString named by WARD_SLACK_WEBHOOK_PARAMETER. */
+export function slackWebhook(): Promise<string | undefined> {
+  cachedWebhook ??= (async () => {
+    const direct = process.env['WARD_SLACK_WEBHOOK_URL'];
+    if (direct !== undefined && direct !== '') return direct;
+    const name = process.env['WARD_SLACK_WEBHOOK_PARAMETER'];
+    if (name === undefined || name === '') return undefined;
+    const ssm = new SSMClient({});
+    try {
+      const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+      return Parameter?.Value;
+    } finally {
+      ssm.destroy();
+    }
+  })();
+  return cachedWebhook;
+}
+
+/** One JSON line per event; callers pass only what is safe to log (never the webhook or keys). */
+export function log(event: string, fields: Record<string, unknown> = {}): void {
+  process.stdout.write(`${JSON.stringify({ level: 'info', event, ...fields })}\n`);
+}
+
+/** Test hook: forget what was loaded for this container. */
+export function resetRuntime(): void {
+  cachedConfig = undefined;
+  cachedWebhook = undefined;
+}

@@ -1,0 +1,53 @@
+// Lambda `scan`: daily schedule or on-demand invoke. With a queue configured it fans out one message
+// per target; without one (sls invoke local, a small estate) it scans in this invocation.
+
+import { randomUUID } from 'node:crypto';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { dispatchAlerts } from '../alerts/dispatch.js';
+import { enqueueTargets } from '../app/fanout.js';
+import { awsOptions, scan } from '../app/scan.js';
+import { summarizeScan, type ScanSummary } from '../app/summary.js';
+import { resolveTargets } from '../app/targets.js';
+import { parseScanPayload } from './payload.js';
+import { config, keepGoingFor, log, slackWebhook, store, type LambdaContext } from './runtime.js';
+
+export type ScanResponse =
+  | ({ mode: 'inline'; alerts: string } & ScanSummary)
+  | { mode: 'fanout'; runId: string; targets: number; queue: string };
+
+export async function handler(event: unknown, context?: LambdaContext): Promise<ScanResponse> {
+  const payload = parseScanPayload(event);
+  const settings = config();
+  const queueUrl = process.env['WARD_SCAN_QUEUE_URL'];
+  const filter = {
+    ...(payload.providers === undefined ? {} : { providers: payload.providers }),
+    ...(payload.accounts === undefined ? {} : { accounts: payload.accounts }),
+  };
+
+  if (queueUrl !== undefined && queueUrl !== '') {
+    const targets = await resolveTargets(settings, filter, awsOptions(settings, {}));
+    const runId = context?.awsRequestId ?? randomUUID();
+    const sqs = new SQSClient({});
+    try {
+      const count = await enqueueTargets(sqs, queueUrl, runId, targets, payload.regions);
+      log('scan.fanout', { runId, targets: count });
+      return { mode: 'fanout', runId, targets: count, queue: queueUrl.split('/').at(-1) ?? queueUrl };
+    } finally {
+      sqs.destroy();
+    }
+  }
+
+  const results = store();
+  const keepGoing = keepGoingFor(context);
+  const outcome = await scan({
+    config: settings,
+    store: results,
+    ...filter,
+    ...(payload.regions === undefined ? {} : { regions: payload.regions }),
+    ...(keepGoing === undefined ? {} : { keepGoing }),
+  });
+  const alerts = await dispatchAlerts(results, await slackWebhook());
+  const summary = summarizeScan(outcome.scan, outcome);
+  log('scan.done', { scanId: summary.scanId, results: summary.results, alerts: alerts.status });
+  return { mode: 'inline', ...summary, alerts: alerts.status };
+}
