@@ -1,6 +1,5 @@
 // Classifies errors from the Cloud Asset client: gRPC status codes (the REST transport maps Google's
-// JSON error body to them), the client's "retries exhausted" error (which hides the last real error in
-// its message), and missing Application Default Credentials.
+// JSON error body to them), retries that ran out, and missing Application Default Credentials.
 
 import type { ReadFailure } from '../../core/engine.js';
 
@@ -33,7 +32,7 @@ export const Status = {
   UNAUTHENTICATED: 16,
 } as const;
 
-/** Codes the client retries with backoff: quota (429), unavailable (503) and timeouts. */
+/** Codes retried with backoff: quota (429), unavailable (503) and timeouts. */
 export const RETRY_CODES: readonly number[] = [Status.RESOURCE_EXHAUSTED, Status.UNAVAILABLE, Status.DEADLINE_EXCEEDED];
 
 interface ErrorLike {
@@ -64,24 +63,19 @@ function messageOf(error: unknown): string {
   return String(error);
 }
 
-const RETRIES_EXHAUSTED = /^Exceeded maximum number of retries retrying error (?:\w*Error: )?(\d+) ([A-Z_]+): ([\s\S]*?) before any response was received/;
-
-/**
- * When the client gives up retrying it reports DEADLINE_EXCEEDED "Exceeded maximum number of retries
- * retrying error Error: 8 RESOURCE_EXHAUSTED: … before any response was received"; the last real error
- * is the one that matters.
- */
-export function exhaustedRetryCause(error: unknown): { code: string; message: string } | undefined {
-  const e = asErrorLike(error);
-  if (typeof e.message !== 'string') return undefined;
-  const match = RETRIES_EXHAUSTED.exec(e.message);
-  if (match === null) return undefined;
-  return { code: match[2] ?? 'UNKNOWN', message: (match[3] ?? '').trim() };
+/** A call that kept failing with a retryable code until Ward's attempts ran out; `cause` is the last error. */
+export class RetriesExhausted extends Error {
+  override readonly name = 'RetriesExhausted';
+  constructor(
+    readonly attempts: number,
+    override readonly cause: unknown,
+  ) {
+    super(`gave up after ${attempts} attempts: ${messageOf(cause)}`);
+  }
 }
 
 export function errorCode(error: unknown): string {
-  const cause = exhaustedRetryCause(error);
-  if (cause !== undefined) return cause.code;
+  if (error instanceof RetriesExhausted) return errorCode(error.cause);
   const e = asErrorLike(error);
   const name = statusName(e.code);
   if (name !== undefined) return name;
@@ -91,11 +85,11 @@ export function errorCode(error: unknown): string {
 }
 
 /** Classifies a failed read for the coverage list and the scope's ERROR results. */
-export function describeGcpFailure(error: unknown, api: string, maxAttempts: number): ReadFailure {
-  const cause = exhaustedRetryCause(error);
-  if (cause !== undefined) {
-    const verb = cause.code === 'RESOURCE_EXHAUSTED' ? 'still throttled' : 'still failing';
-    return { api, code: cause.code, reason: `${verb} after ${maxAttempts} attempts: ${cause.message}` };
+export function describeGcpFailure(error: unknown, api: string): ReadFailure {
+  if (error instanceof RetriesExhausted) {
+    const last = describeGcpFailure(error.cause, api);
+    const verb = last.code === 'RESOURCE_EXHAUSTED' ? 'still throttled' : 'still failing';
+    return { api, code: last.code, reason: `${verb} after ${error.attempts} attempts: ${last.reason}` };
   }
   const e = asErrorLike(error);
   let reason = messageOf(error);
