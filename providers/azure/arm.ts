@@ -71,7 +71,8 @@ export class ArmReader {
   async getById<P>(id: string, type: AzureResourceType): Promise<ArmResource<P> | undefined> {
     let r;
     try {
-      r = await this.resources.resources.getById(id, AZURE_API_VERSIONS[type]);
+      // The SDK's path template is `/{resourceId}`: a leading slash would double.
+      r = await this.resources.resources.getById(id.replace(/^\/+/, ''), AZURE_API_VERSIONS[type]);
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
