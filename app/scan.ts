@@ -8,8 +8,8 @@ import type { ApiMetrics } from '../core/metrics.js';
 import type { Provider, ScanDocument } from '../core/model.js';
 import { applyMutes, type MuteOutcome } from '../core/mutes.js';
 import type { RecordOutcome, ScanStore } from '../core/store/scans.js';
-import { awsPlan, type AwsPlanOptions } from '../providers/aws/provider.js';
-import { resolveTargets, type TargetRef } from './targets.js';
+import type { AwsPlanOptions } from '../providers/aws/provider.js';
+import { plansFromConfig, plansFromRefs, type TargetRef } from './targets.js';
 
 export interface ScanRequest {
   config: WardConfig;
@@ -53,20 +53,14 @@ export function awsOptions(config: WardConfig, request: Pick<ScanRequest, 'awsEn
   };
 }
 
-function plansFor(targets: readonly TargetRef[], aws: AwsPlanOptions): ProviderPlan[] {
-  const awsTargets = targets.filter((t) => t.provider === 'aws');
-  return awsTargets.length === 0 ? [] : [awsPlan(awsTargets, aws)];
-}
-
 export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   const { config } = request;
-  const aws = awsOptions(config, request);
-  const targets =
-    request.targets ??
-    (await resolveTargets(config, { ...(request.providers === undefined ? {} : { providers: request.providers }), ...(request.accounts === undefined ? {} : { accounts: request.accounts }) }, aws));
+  const settings = { aws: awsOptions(config, request), ...(request.metrics === undefined ? {} : { metrics: request.metrics }) };
+  const filter = { ...(request.providers === undefined ? {} : { providers: request.providers }), ...(request.accounts === undefined ? {} : { accounts: request.accounts }) };
+  const plans: ProviderPlan[] = request.targets === undefined ? await plansFromConfig(config, filter, settings) : await plansFromRefs(request.targets, settings);
   const regions = request.regions ?? config.aws.regions;
   const judged = await runScan({
-    plans: plansFor(targets, aws),
+    plans,
     controls: selectControls({ disabled: config.controls.disabled, ...(request.providers === undefined ? {} : { providers: request.providers }) }),
     thresholds: config.thresholds,
     concurrency: config.scan.concurrency,

@@ -1,14 +1,19 @@
-// Which accounts, projects and subscriptions a scan covers, as plain data: the CLI scans them in
-// one process, the Lambda fan-out sends one SQS message per target.
+// Which accounts, projects and subscriptions a scan covers. The CLI turns the configuration into
+// provider plans and scans them in one process; the Lambda fan-out turns the same plans into plain
+// target refs, one SQS message each, and each message back into a one-target plan.
 
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { WardConfig } from '../core/config.js';
+import type { ProviderPlan } from '../core/engine.js';
 import { UserError } from '../core/errors.js';
-import type { Provider } from '../core/model.js';
+import type { ApiMetrics } from '../core/metrics.js';
+import { PROVIDERS, type Provider } from '../core/model.js';
 import { listActiveAccounts } from '../providers/aws/organization.js';
-import { currentAccount, type AwsPlanOptions, type AwsTarget } from '../providers/aws/provider.js';
+import { awsPlan, currentAccount, type AwsPlanOptions, type AwsTarget } from '../providers/aws/provider.js';
+import { azurePlan } from '../providers/azure/provider.js';
+import { gcpPlan } from '../providers/gcp/provider.js';
 
-export type TargetRef = { provider: 'aws' } & AwsTarget;
+export type TargetRef = ({ provider: 'aws' } & AwsTarget) | { provider: 'gcp' | 'azure'; account: string; name?: string };
 
 export interface TargetFilter {
   providers?: readonly Provider[];
@@ -16,13 +21,44 @@ export interface TargetFilter {
   accounts?: readonly string[];
 }
 
-function selected(filter: TargetFilter, provider: Provider, id: string, name: string | undefined): boolean {
-  if (filter.providers !== undefined && !filter.providers.includes(provider)) return false;
-  return filter.accounts === undefined || filter.accounts.includes(id) || (name !== undefined && filter.accounts.includes(name));
+export interface PlanSettings {
+  aws: AwsPlanOptions;
+  metrics?: ApiMetrics;
 }
 
-export async function resolveAwsTargets(config: WardConfig, filter: TargetFilter, aws: AwsPlanOptions): Promise<TargetRef[]> {
-  const targets = new Map<string, TargetRef>();
+function envList(name: string): string[] {
+  return (process.env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+export function gcpScopes(config: WardConfig): string[] {
+  return [...new Set([...(config.gcp?.scopes ?? []), ...envList('WARD_GCP_SCOPES')])];
+}
+
+/** Explicit subscriptions, or undefined for "every subscription the identity can list". */
+export function azureSubscriptions(config: WardConfig): string[] | undefined {
+  const listed = [...new Set([...(config.azure?.subscriptions ?? []), ...envList('WARD_AZURE_SUBSCRIPTIONS')])];
+  return listed.length > 0 ? listed : undefined;
+}
+
+/** The providers a scan covers when none is named: every one the configuration or environment sets up. */
+export function configuredProviders(config: WardConfig): Provider[] {
+  const configured: Record<Provider, boolean> = {
+    aws: config.aws.includeCurrentAccount || config.aws.accounts.length > 0 || config.organization,
+    gcp: gcpScopes(config).length > 0,
+    azure: config.azure !== undefined || azureSubscriptions(config) !== undefined || process.env['WARD_AZURE_ENDPOINT'] !== undefined,
+  };
+  return PROVIDERS.filter((p) => configured[p]);
+}
+
+function wanted(filter: TargetFilter, account: string, name: string | undefined): boolean {
+  return filter.accounts === undefined || filter.accounts.includes(account) || (name !== undefined && filter.accounts.includes(name));
+}
+
+export async function resolveAwsTargets(config: WardConfig, aws: AwsPlanOptions): Promise<Array<{ provider: 'aws' } & AwsTarget>> {
+  const targets = new Map<string, { provider: 'aws' } & AwsTarget>();
   for (const member of config.aws.accounts) {
     targets.set(member.id, {
       provider: 'aws',
@@ -32,8 +68,7 @@ export async function resolveAwsTargets(config: WardConfig, filter: TargetFilter
       ...(member.externalId === undefined ? {} : { externalId: member.externalId }),
     });
   }
-  const needsCaller = config.aws.includeCurrentAccount || config.organization;
-  const caller = needsCaller ? await currentAccount(aws) : undefined;
+  const caller = config.aws.includeCurrentAccount || config.organization ? await currentAccount(aws) : undefined;
   if (config.organization && config.aws.memberRole !== undefined) {
     const role = config.aws.memberRole;
     const client = new OrganizationsClient({ region: aws.homeRegion, ...(aws.client.endpoint === undefined ? {} : { endpoint: aws.client.endpoint }) });
@@ -53,18 +88,63 @@ export async function resolveAwsTargets(config: WardConfig, filter: TargetFilter
     }
   }
   if (caller !== undefined && config.aws.includeCurrentAccount && !targets.has(caller)) targets.set(caller, { provider: 'aws', account: caller });
-  return [...targets.values()].filter((t) => selected(filter, 'aws', t.account, t.name));
+  return [...targets.values()];
 }
 
-export async function resolveTargets(config: WardConfig, filter: TargetFilter, aws: AwsPlanOptions): Promise<TargetRef[]> {
-  const wantsAws = filter.providers === undefined || filter.providers.includes('aws');
-  const targets = wantsAws ? await resolveAwsTargets(config, filter, aws) : [];
-  if (targets.length === 0) {
-    throw new UserError(
-      filter.accounts === undefined
-        ? 'Nothing to scan: the configuration names no accounts and aws.includeCurrentAccount is false.'
-        : `Nothing to scan: no account matches --accounts ${filter.accounts.join(',')}.`,
-    );
+function onlyWanted(plan: ProviderPlan, filter: TargetFilter): ProviderPlan {
+  return { ...plan, targets: plan.targets.filter((t) => wanted(filter, t.account, t.name)) };
+}
+
+function nothingToScan(filter: TargetFilter, providers: readonly Provider[]): UserError {
+  return new UserError(
+    filter.accounts === undefined
+      ? `Nothing to scan for ${providers.join(', ') || 'any provider'}: no account, project or subscription is configured.`
+      : `Nothing to scan: no account, project or subscription matches --accounts ${filter.accounts.join(',')}.`,
+  );
+}
+
+async function otherPlans(config: WardConfig, providers: readonly Provider[], filter: TargetFilter, settings: PlanSettings): Promise<ProviderPlan[]> {
+  const metrics = settings.metrics === undefined ? {} : { metrics: settings.metrics };
+  const plans: ProviderPlan[] = [];
+  if (providers.includes('gcp')) plans.push(onlyWanted(await gcpPlan({ scopes: gcpScopes(config), ...metrics }), filter));
+  if (providers.includes('azure')) {
+    const subscriptions = azureSubscriptions(config);
+    plans.push(onlyWanted(await azurePlan({ ...(subscriptions === undefined ? {} : { subscriptions }), ...metrics }), filter));
   }
-  return targets;
+  return plans;
+}
+
+/** One plan per selected provider, its targets narrowed by the filter. */
+export async function plansFromConfig(config: WardConfig, filter: TargetFilter, settings: PlanSettings): Promise<ProviderPlan[]> {
+  const providers = filter.providers ?? configuredProviders(config);
+  const plans: ProviderPlan[] = [];
+  if (providers.includes('aws')) plans.push(onlyWanted(awsPlan(await resolveAwsTargets(config, settings.aws), settings.aws), filter));
+  plans.push(...(await otherPlans(config, providers, filter, settings)));
+  if (plans.every((p) => p.targets.length === 0)) throw nothingToScan(filter, providers);
+  return plans;
+}
+
+/** The same targets as plain data, for one fan-out message each. */
+export async function resolveTargets(config: WardConfig, filter: TargetFilter, settings: PlanSettings): Promise<TargetRef[]> {
+  const providers = filter.providers ?? configuredProviders(config);
+  const refs: TargetRef[] = providers.includes('aws') ? (await resolveAwsTargets(config, settings.aws)).filter((t) => wanted(filter, t.account, t.name)) : [];
+  for (const plan of await otherPlans(config, providers, filter, settings)) {
+    if (plan.provider === 'aws') continue;
+    for (const t of plan.targets) refs.push({ provider: plan.provider, account: t.account, ...(t.name === undefined ? {} : { name: t.name }) });
+  }
+  if (refs.length === 0) throw nothingToScan(filter, providers);
+  return refs;
+}
+
+/** Plans for exactly these targets (one fan-out message). */
+export async function plansFromRefs(refs: readonly TargetRef[], settings: PlanSettings): Promise<ProviderPlan[]> {
+  const plans: ProviderPlan[] = [];
+  const aws = refs.flatMap((r) => (r.provider === 'aws' ? [r] : []));
+  const gcp = refs.filter((r) => r.provider === 'gcp').map((r) => `projects/${r.account}`);
+  const azure = refs.filter((r) => r.provider === 'azure').map((r) => r.account);
+  const metrics = settings.metrics === undefined ? {} : { metrics: settings.metrics };
+  if (aws.length > 0) plans.push(awsPlan(aws, settings.aws));
+  if (gcp.length > 0) plans.push(await gcpPlan({ scopes: gcp, ...metrics }));
+  if (azure.length > 0) plans.push(await azurePlan({ subscriptions: azure, ...metrics }));
+  return plans;
 }

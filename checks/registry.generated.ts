@@ -9,6 +9,18 @@ import aws_rdsNotPublic from './aws/rds-not-public.js';
 import aws_rdsStorageEncrypted from './aws/rds-storage-encrypted.js';
 import aws_rootMfa from './aws/root-mfa.js';
 import aws_sshNotOpen from './aws/ssh-not-open.js';
+import azure_activityLogExported from './azure/activity-log-exported.js';
+import azure_databaseNotPublic from './azure/database-not-public.js';
+import azure_diskCmek from './azure/disk-cmek.js';
+import azure_logAnalyticsRetention from './azure/log-analytics-retention.js';
+import azure_sshNotOpen from './azure/ssh-not-open.js';
+import azure_userMfa from './azure/user-mfa.js';
+import gcp_cloudsqlNotPublic from './gcp/cloudsql-not-public.js';
+import gcp_dataAccessAuditLogs from './gcp/data-access-audit-logs.js';
+import gcp_diskCmek from './gcp/disk-cmek.js';
+import gcp_logBucketRetention from './gcp/log-bucket-retention.js';
+import gcp_oslogin2fa from './gcp/oslogin-2fa.js';
+import gcp_sshNotOpen from './gcp/ssh-not-open.js';
 
 /** Every control, in file order. A control's id is its provider and file name. */
 export const ALL_CONTROLS: readonly AnyControl[] = [
@@ -21,6 +33,18 @@ export const ALL_CONTROLS: readonly AnyControl[] = [
   aws_rdsStorageEncrypted,
   aws_rootMfa,
   aws_sshNotOpen,
+  azure_activityLogExported,
+  azure_databaseNotPublic,
+  azure_diskCmek,
+  azure_logAnalyticsRetention,
+  azure_sshNotOpen,
+  azure_userMfa,
+  gcp_cloudsqlNotPublic,
+  gcp_dataAccessAuditLogs,
+  gcp_diskCmek,
+  gcp_logBucketRetention,
+  gcp_oslogin2fa,
+  gcp_sshNotOpen,
 ];
 
 export const CONTROL_FILE_IDS: readonly string[] = [
@@ -33,4 +57,16 @@ export const CONTROL_FILE_IDS: readonly string[] = [
   'aws-rds-storage-encrypted',
   'aws-root-mfa',
   'aws-ssh-not-open',
+  'azure-activity-log-exported',
+  'azure-database-not-public',
+  'azure-disk-cmek',
+  'azure-log-analytics-retention',
+  'azure-ssh-not-open',
+  'azure-user-mfa',
+  'gcp-cloudsql-not-public',
+  'gcp-data-access-audit-logs',
+  'gcp-disk-cmek',
+  'gcp-log-bucket-retention',
+  'gcp-oslogin-2fa',
+  'gcp-ssh-not-open',
 ];

@@ -9,6 +9,7 @@ import { registerPolicy } from './commands/policy.js';
 import { registerControls } from './commands/controls.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFindings } from './commands/findings.js';
+import { registerSandbox } from './commands/sandbox.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -24,7 +25,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   registerFindings(program);
   registerPolicy(program);
   registerControls(program);
-  registerDemo(program, setExitCode);
+  registerDemo(program);
+  registerSandbox(program);
   return program;
 }
 

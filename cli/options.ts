@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { SEVERITIES, type Severity } from '../core/model.js';
+import { PROVIDERS, SEVERITIES, type Provider, type Severity } from '../core/model.js';
 
 export function commaList(value: string): string[] {
   const items = value
@@ -24,4 +24,14 @@ export function positiveInt(value: string): number {
 export function outputOption(value: string): 'table' | 'json' {
   if (value !== 'table' && value !== 'json') throw new InvalidArgumentError('expected table or json');
   return value;
+}
+
+/** `aws`, `gcp`, `azure` or `all` (comma-separated lists allowed); `all` means no filter. */
+export function providerOption(value: string): Provider[] | undefined {
+  const names = commaList(value);
+  if (names.includes('all')) return undefined;
+  for (const name of names) {
+    if (!(PROVIDERS as readonly string[]).includes(name)) throw new InvalidArgumentError(`expected aws, gcp, azure or all, found "${name}"`);
+  }
+  return names as Provider[];
 }

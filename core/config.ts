@@ -32,6 +32,10 @@ export interface WardConfig {
   };
   scan: { concurrency: number; maxAttempts?: number };
   mutes: MuteRule[];
+  /** Present when Google Cloud is configured: the scopes to read (projects/…, folders/…, organizations/…). */
+  gcp?: { scopes: string[] };
+  /** Present when Azure is configured: the subscriptions to read (none listed: every one the identity can list). */
+  azure?: { subscriptions?: string[] };
 }
 
 export const DEFAULT_MIN_LOG_RETENTION_DAYS = 365;
@@ -95,6 +99,29 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
+    gcp: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['scopes'],
+      properties: {
+        scopes: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', pattern: '^(projects|folders|organizations)/[A-Za-z0-9._:-]+$', description: 'a scope such as projects/my-project, folders/123 or organizations/456' },
+        },
+      },
+    },
+    azure: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        subscriptions: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', pattern: '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$', description: 'an Azure subscription id (a GUID)' },
+        },
+      },
+    },
     mutes: {
       type: 'array',
       items: {
@@ -134,6 +161,8 @@ interface RawConfig {
   aws?: { includeCurrentAccount?: boolean; regions?: string[]; accounts?: AwsAccountConfig[]; memberRole?: { name: string; externalId?: string } };
   scan?: { concurrency?: number; maxAttempts?: number };
   mutes?: MuteRule[];
+  gcp?: { scopes: string[] };
+  azure?: { subscriptions?: string[] };
 }
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
@@ -251,6 +280,8 @@ function applyDefaults(raw: RawConfig): WardConfig {
   if (raw.aws?.regions !== undefined) config.aws.regions = raw.aws.regions;
   if (raw.aws?.memberRole !== undefined) config.aws.memberRole = raw.aws.memberRole;
   if (raw.scan?.maxAttempts !== undefined) config.scan.maxAttempts = raw.scan.maxAttempts;
+  if (raw.gcp !== undefined) config.gcp = raw.gcp;
+  if (raw.azure !== undefined) config.azure = raw.azure;
   return config;
 }
 

@@ -41,7 +41,8 @@ const isFailing = (f: Finding): boolean => f.status === 'FAIL' || f.status === '
 function scopeReadCleanly(scan: ScanDocument, finding: Finding, erroredScopes: Set<string>): boolean {
   if (!scan.controls.includes(finding.controlId)) return false;
   const target = scan.targets.find((t) => t.provider === finding.provider && t.account === finding.account);
-  if (target === undefined || target.regions.length === 0) return false;
+  // An account that could not be opened has `*` ERROR results for every control (checked below).
+  if (target === undefined) return false;
   if (finding.scope !== GLOBAL_REGION && !target.regions.includes(finding.scope)) return false;
   const scope = (region: string) => `${finding.controlId}|${finding.provider}|${finding.account}|${region}`;
   return !erroredScopes.has(scope(finding.scope)) && !erroredScopes.has(scope(ALL_REGIONS));

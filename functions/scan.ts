@@ -25,7 +25,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   };
 
   if (queueUrl !== undefined && queueUrl !== '') {
-    const targets = await resolveTargets(settings, filter, awsOptions(settings, {}));
+    const targets = await resolveTargets(settings, filter, { aws: awsOptions(settings, {}) });
     const runId = context?.awsRequestId ?? randomUUID();
     const sqs = new SQSClient({});
     try {

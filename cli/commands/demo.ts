@@ -1,18 +1,29 @@
 import type { Command } from 'commander';
+import { demoConfig, startDemoSandbox } from '../../app/demo.js';
+import { scan } from '../../app/scan.js';
+import { openStore } from '../../app/store.js';
+import { renderScanSummary } from '../../reports/console.js';
+import { progressReporter } from '../progress.js';
+import { sendAlerts } from './scan.js';
 
-export function registerDemo(program: Command, _setExitCode: (code: number) => void): void {
+export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('What `npm start` runs: scan the bundled sandbox cloud.')
-    .action(() => {
-      process.stdout.write(
-        [
-          'Ward is built. To scan your AWS account (read-only):',
-          '  npx ward policy            # the IAM policy the scan needs',
-          '  npx ward scan              # uses your default AWS credentials',
-          '  npx ward scan --output json > scan.json',
-          '',
-        ].join('\n'),
-      );
+    .description('What `npm start` runs: start the bundled sandbox cloud, scan it, store the findings and print the summary.')
+    .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
+    .action(async (flags: { store?: string }) => {
+      const config = demoConfig();
+      const sandbox = await startDemoSandbox(config);
+      try {
+        process.stderr.write(`Sandbox cloud for ${config.organizationName} at ${sandbox.url} (AWS, Google Cloud and Azure APIs, offline)\n`);
+        const store = openStore(flags.store);
+        const progress = progressReporter();
+        const outcome = await scan({ config, store, onProgress: (p) => progress.update(p) }).finally(() => progress.done());
+        process.stdout.write(`${renderScanSummary(outcome.scan, outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts })}\n`);
+        await sendAlerts(store);
+        process.stdout.write(`\nStored in ${store.blobs.location} as scan ${outcome.scan.scanId}. Next: npx ward findings --status new\n`);
+      } finally {
+        await sandbox.close();
+      }
     });
 }

@@ -1,19 +1,34 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { CONTROL_IDS, selectControls } from '../../checks/index.js';
 import { loadConfig } from '../../core/config.js';
+import type { Provider } from '../../core/model.js';
+import { azureSubscriptions } from '../../app/targets.js';
 import { awsScanPolicy } from '../../providers/aws/policy.js';
+import { azureReaderRole } from '../../providers/azure/policy.js';
+import { gcpCustomRole } from '../../providers/gcp/policy.js';
 import { DEFAULT_CONFIG } from './scan.js';
+
+function oneProvider(value: string): Provider {
+  if (value !== 'aws' && value !== 'gcp' && value !== 'azure') throw new InvalidArgumentError('expected aws, gcp or azure');
+  return value;
+}
 
 export function registerPolicy(program: Command): void {
   program
     .command('policy')
-    .description("Print the least-privilege IAM policy Ward's scan needs, derived from the enabled controls.")
+    .description("Print the least privilege Ward's scan needs, derived from the enabled controls: an IAM policy (aws), a custom role (gcp, azure).")
+    .option('--provider <name>', 'aws, gcp or azure', oneProvider, 'aws')
     .option('-c, --config <file>', `configuration file (default: ${DEFAULT_CONFIG} when it exists)`)
-    .action((flags: { config?: string }) => {
+    .action((flags: { provider: Provider; config?: string }) => {
       const configFile = flags.config ?? process.env['WARD_CONFIG'];
       const config = loadConfig(configFile ?? DEFAULT_CONFIG, configFile !== undefined, CONTROL_IDS);
-      const controls = selectControls({ disabled: config.controls.disabled, providers: ['aws'] });
-      const policy = awsScanPolicy(controls, config.aws.accounts.map((a) => a.roleArn));
-      process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
+      const controls = selectControls({ disabled: config.controls.disabled, providers: [flags.provider] });
+      const document =
+        flags.provider === 'aws'
+          ? awsScanPolicy(controls, config.aws.accounts.map((a) => a.roleArn))
+          : flags.provider === 'azure'
+            ? azureReaderRole(controls, azureSubscriptions(config) ?? [])
+            : gcpCustomRole(controls);
+      process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     });
 }

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { scan, type ScanOutcome } from '../../app/scan.js';
 import { CONTROL_IDS } from '../../checks/index.js';
 import { loadConfig } from '../../core/config.js';
-import { severityRank, type ScanDocument, type Severity } from '../../core/model.js';
+import { severityRank, type Provider, type ScanDocument, type Severity } from '../../core/model.js';
 import { renderScanSummary } from '../../reports/console.js';
-import { commaList, outputOption, severityOption } from '../options.js';
+import { commaList, outputOption, providerOption, severityOption } from '../options.js';
 import { progressReporter } from '../progress.js';
 import { openStore } from '../../app/store.js';
 import { dispatchAlerts } from '../../alerts/dispatch.js';
@@ -14,6 +14,7 @@ export const DEFAULT_CONFIG = 'ward.config.yml';
 
 interface ScanFlags {
   config?: string;
+  provider?: Provider[];
   accounts?: string[];
   regions?: string[];
   output: 'table' | 'json';
@@ -26,7 +27,7 @@ export function failingAtOrAbove(scan: ScanDocument, severity: Severity): number
 }
 
 /** Slack, when WARD_SLACK_WEBHOOK_URL is set. What is said here never includes the URL. */
-async function sendAlerts(store: ScanStore): Promise<void> {
+export async function sendAlerts(store: ScanStore): Promise<void> {
   const outcome = await dispatchAlerts(store, process.env['WARD_SLACK_WEBHOOK_URL']);
   switch (outcome.status) {
     case 'delivered':
@@ -45,7 +46,8 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
     .command('scan')
     .description('Scan the configured accounts and store the findings.')
     .option('-c, --config <file>', `configuration file (default: ${DEFAULT_CONFIG} when it exists, or WARD_CONFIG)`)
-    .option('--accounts <ids>', 'only these accounts (comma-separated ids or names)', commaList)
+    .option('--provider <name>', 'aws, gcp, azure or all (default: every provider configured)', providerOption)
+    .option('--accounts <ids>', 'only these accounts, projects or subscriptions (comma-separated ids or names)', commaList)
     .option('--regions <names>', 'only these regions (comma-separated)', commaList)
     .option('-o, --output <format>', 'table or json (json: the scan document on stdout, summary on stderr)', outputOption, 'table')
     .option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity', severityOption)
@@ -60,6 +62,7 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
         outcome = await scan({
           config,
           store,
+          ...(flags.provider === undefined ? {} : { providers: flags.provider }),
           ...(flags.accounts === undefined ? {} : { accounts: flags.accounts }),
           ...(flags.regions === undefined ? {} : { regions: flags.regions }),
           onProgress: (p) => progress.update(p),

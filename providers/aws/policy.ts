@@ -1,7 +1,7 @@
 // Ward's own least-privilege IAM policy, derived from what the enabled controls declare they read.
 
 import type { AnyControl } from '../../core/control.js';
-import { datasetsOf } from '../../core/control.js';
+import { declaredActions } from '../../core/permissions.js';
 import { AWS_BASE_ACTIONS } from './datasets.js';
 
 export interface IamStatement {
@@ -17,12 +17,7 @@ export interface IamPolicyDocument {
 }
 
 export function awsReadActions(controls: readonly AnyControl[]): string[] {
-  const actions = new Set<string>(AWS_BASE_ACTIONS);
-  for (const control of controls) {
-    if (control.provider !== 'aws') continue;
-    for (const dataset of datasetsOf(control)) for (const action of dataset.actions) actions.add(action);
-  }
-  return [...actions].sort();
+  return declaredActions(controls, 'aws', AWS_BASE_ACTIONS);
 }
 
 /**
