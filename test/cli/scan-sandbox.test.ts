@@ -1,0 +1,100 @@
+// The built `ward` binary against the sandbox cloud, with Slack's webhook played by a local server.
+
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sandboxEnv } from '../../sandbox/env.js';
+import { startSandbox } from '../../sandbox/server.js';
+import type { World } from '../../sandbox/world.js';
+import { cleanEnv, runWard, type RunResult } from '../support/cli.js';
+import { SECRET_PATH, startSlackReceiver, type SlackReceiver } from '../support/slack.js';
+
+const ACCOUNT = '111122223333';
+
+function world(openSsh: boolean): World {
+  return {
+    regions: { 'us-east-1': 'opt-in-not-required', 'eu-west-1': 'opt-in-not-required' },
+    accounts: [
+      {
+        id: ACCOUNT,
+        name: 'clinic',
+        current: true,
+        iam: { root: { password: true, mfa: true } },
+        regions: {
+          'us-east-1': {
+            ebsEncryptionByDefault: true,
+            volumes: [{ encrypted: false, tags: { Name: 'scratch' } }],
+            securityGroups: [{ name: 'admin', ingress: openSsh ? [{ protocol: 'tcp', fromPort: 22, toPort: 22, ipv4: ['0.0.0.0/0'] }] : [] }],
+            logGroups: [{ name: '/app', retentionInDays: 400 }],
+          },
+          'eu-west-1': { ebsEncryptionByDefault: true },
+        },
+      },
+    ],
+  };
+}
+
+describe('ward scan against the sandbox', () => {
+  let dir: string;
+  let slack: SlackReceiver;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ward-e2e-'));
+    writeFileSync(join(dir, 'ward.config.yml'), 'organizationName: Clinic\naws:\n  includeCurrentAccount: true\n');
+    slack = await startSlackReceiver();
+  });
+  afterEach(() => slack.close());
+
+  async function wardScan(w: World, args: string[] = []): Promise<RunResult> {
+    const sandbox = await startSandbox({ world: w, port: 0 });
+    try {
+      const env = cleanEnv({ ...sandboxEnv(sandbox.url), WARD_SLACK_WEBHOOK_URL: slack.url, WARD_STORE: join(dir, 'store') });
+      return await runWard(['scan', '--provider', 'aws', ...args], { env, cwd: dir });
+    } finally {
+      await sandbox.close();
+    }
+  }
+
+  it('prints one parseable scan document with --output json, the summary on stderr', async () => {
+    const { code, stdout, stderr } = await wardScan(world(false), ['--output', 'json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as { scanId: string; targets: Array<{ account: string; regions: string[] }>; results: Array<{ controlId: string; status: string }> };
+    expect(doc.targets).toEqual([expect.objectContaining({ account: ACCOUNT, regions: ['eu-west-1', 'us-east-1'] })]);
+    expect(doc.results.find((r) => r.controlId === 'aws-ebs-volume-encrypted')?.status).toBe('FAIL');
+    expect(stderr).toContain(`Scan ${doc.scanId}`);
+  });
+
+  it('alerts once for the first scan, not at all for an identical second, and once more naming only what changed', async () => {
+    const first = await wardScan(world(false));
+    expect(first.code).toBe(0);
+    expect(slack.payloads).toHaveLength(1);
+    // The unencrypted volume and CloudTrail missing in both regions.
+    expect(slack.payloads[0]?.text).toBe('Ward: 3 new findings (3 high)');
+
+    const second = await wardScan(world(false));
+    expect(second.code).toBe(0);
+    expect(slack.payloads).toHaveLength(1);
+    expect(second.stdout).toContain('Since the previous scan: 0 new, 0 reopened, 0 resolved.');
+
+    const third = await wardScan(world(true));
+    expect(third.code).toBe(0);
+    expect(slack.payloads).toHaveLength(2);
+    const message = JSON.stringify(slack.payloads[1]);
+    // The group is attached to nothing yet, so the open rule ranks medium.
+    expect(slack.payloads[1]?.text).toBe('Ward: 1 new finding (1 medium)');
+    expect(message).toContain('aws-ssh-not-open');
+    expect(message).toContain('admin');
+    expect(message).not.toContain('scratch');
+
+    // The webhook is a secret: not in any output, nor anywhere in the store.
+    const secret = SECRET_PATH.split('/').at(-1) ?? '';
+    for (const run of [first, second, third]) expect(run.stdout + run.stderr).not.toContain(secret);
+    const storeFiles = readdirSync(join(dir, 'store'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    for (const file of storeFiles) expect(readFileSync(join(file.parentPath, file.name), 'utf8')).not.toContain(secret);
+  });
+
+  it('exits 1 with --fail-on when findings at or above the severity exist, 0 otherwise', async () => {
+    expect((await wardScan(world(false), ['--fail-on', 'high'])).code).toBe(1);
+    expect((await wardScan(world(false), ['--fail-on', 'critical'])).code).toBe(0);
+  });
+});
