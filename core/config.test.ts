@@ -75,7 +75,7 @@ describe('ward.config.yml', () => {
       ['aws:', '  accounts:', '    - id: 111122223333', '      roleArn: arn:aws:iam::111122223333:role/Ward', '      extrnalId: x', 'thresholds:', '  minLogRetentionDays: "365"'].join('\n'),
     );
     expect(problems).toEqual([
-      'ward.config.yml:3:11: aws.accounts[0].id: expected a 12-digit AWS account id, quoted so YAML keeps it a string, found number 111122223333',
+      'ward.config.yml:3:11: aws.accounts[0].id: expected a 12-digit AWS account id, quoted so YAML keeps it a string, found number 111122223333 (quote account ids in YAML)',
       'ward.config.yml:5:18: aws.accounts[0].extrnalId: unknown field "extrnalId"; expected one of: id, name, roleArn, externalId',
       'ward.config.yml:7:24: thresholds.minLogRetentionDays: expected a number of days, found string "365"',
     ]);

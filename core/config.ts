@@ -2,7 +2,8 @@
 // names the file, the line, the path inside the file, what was expected and what was found.
 
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
+import { explainSchemaErrors, formatPath, type PathSegment } from './schema-errors.js';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { UserError } from './errors.js';
 import type { Thresholds } from './model.js';
@@ -168,84 +169,6 @@ interface RawConfig {
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
 const validate = ajv.compile<RawConfig>(CONFIG_SCHEMA);
 
-type PathSegment = string | number;
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-export function formatPath(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
-  return out === '' ? '(top level)' : out;
-}
-
-function pointerToPath(pointer: string): PathSegment[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-}
-
-function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
-  let node = root;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PathSegment, unknown>)[segment];
-  }
-  return node;
-}
-
-function schemaDescription(error: ErrorObject): string | undefined {
-  const schema = error.parentSchema as { description?: string } | undefined;
-  return schema?.description;
-}
-
-function explain(error: ErrorObject, root: unknown): { path: PathSegment[]; text: string } {
-  const path = pointerToPath(error.instancePath);
-  const found = describeValue(valueAt(root, path));
-  const expected = schemaDescription(error);
-  switch (error.keyword) {
-    case 'additionalProperties': {
-      const key = String((error.params as { additionalProperty: string }).additionalProperty);
-      const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
-      return { path: [...path, key], text: `unknown field "${key}"; expected one of: ${allowed.join(', ')}` };
-    }
-    case 'required': {
-      const key = String((error.params as { missingProperty: string }).missingProperty);
-      return { path: [...path, key], text: `missing required field "${key}"` };
-    }
-    case 'type':
-      return { path, text: `expected ${expected ?? String((error.params as { type: string }).type)}, found ${found}` };
-    case 'enum':
-      return { path, text: `expected one of ${((error.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}, found ${found}` };
-    case 'anyOf': {
-      const branches = (error.schema as Array<{ required: string[] }>).flatMap((b) => b.required);
-      return { path, text: `expected at least one of ${branches.join(', ')} to say what it applies to, found none` };
-    }
-    case 'minimum':
-    case 'maximum': {
-      const { comparison, limit } = error.params as { comparison: string; limit: number };
-      return { path, text: `expected ${expected ?? 'a number'} ${comparison} ${limit}, found ${found}` };
-    }
-    case 'minLength':
-    case 'maxLength':
-    case 'minItems': {
-      const { limit } = error.params as { limit: number };
-      const what = error.keyword === 'minItems' ? 'item(s)' : 'character(s)';
-      return { path, text: `expected ${error.keyword.startsWith('max') ? 'at most' : 'at least'} ${limit} ${what}, found ${found}` };
-    }
-    default:
-      return { path, text: `expected ${expected ?? error.message ?? 'a valid value'}, found ${found}` };
-  }
-}
-
 /** A validation problem located in the source file. */
 export interface ConfigProblem {
   path: string;
@@ -340,13 +263,7 @@ export function parseConfig(text: string, file: string, knownControls: readonly 
   }
   const raw: unknown = doc.toJS() ?? {};
   if (!validate(raw)) {
-    const problems = (validate.errors ?? [])
-      // The branches of an anyOf each report their own miss; the anyOf error says it once.
-      .filter((e) => !e.schemaPath.includes('/anyOf/'))
-      .map((e) => {
-        const { path, text: why } = explain(e, raw);
-        return { path: formatPath(path), ...locate(path), text: why };
-      });
+    const problems = explainSchemaErrors(validate.errors ?? [], raw).map(({ path, text }) => ({ path: formatPath(path), ...locate(path), text }));
     throw new ConfigError(file, problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   }
   const cross = crossCheck(raw, knownControls);

@@ -37,15 +37,15 @@ describe('world files', () => {
 
   it('names the file, the path inside it and what was found', () => {
     const message = problem(BASE);
-    expect(message).toContain('world.yml: accounts[1].regions.eu-west-1.volumes[0].encrypted: expected boolean, found "yes"');
+    expect(message).toContain('world.yml: accounts[1].regions.eu-west-1.volumes[0].encrypted: expected boolean, found string "yes"');
     expect(message).toMatch(/\(line 12\)$/);
   });
 
   it('explains unquoted account ids, unknown fields and missing fields', () => {
-    expect(problem('accounts:\n  - id: 111122223333\n', 'w.yml')).toContain('w.yml: accounts[0].id: expected a 12-digit AWS account id, quoted so YAML keeps it a string, found 111122223333 (quote account ids in YAML)');
+    expect(problem('accounts:\n  - id: 111122223333\n', 'w.yml')).toContain('w.yml: accounts[0].id: expected a 12-digit AWS account id, quoted so YAML keeps it a string, found number 111122223333 (quote account ids in YAML)');
     expect(problem('accounts:\n  - id: "111122223333"\n    regions:\n      us-east-1:\n        volume: []\n')).toContain('world.yml: accounts[0].regions.us-east-1.volume: unknown field "volume"; expected one of: optInStatus,');
     expect(problem('accounts:\n  - id: "111122223333"\n    regions:\n      us-east-1:\n        volumes: [{ size: 8 }]\n')).toContain(
-      'accounts[0].regions.us-east-1.volumes[0]: missing required field "encrypted"',
+      'accounts[0].regions.us-east-1.volumes[0].encrypted: missing required field "encrypted"',
     );
     expect(problem('accounts:\n  - id: "111122223333"\n    regions:\n      useast1: {}\n')).toContain('accounts[0].regions.useast1: expected a region name such as eu-west-1, found "useast1"');
     expect(problem('accounts:\n  - id: "111122223333"\n    regions:\n      us-east-1:\n        logGroups: [{ name: /x, retentionInDays: 10 }]\n')).toContain(

@@ -5,7 +5,8 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
+import { explainSchemaErrors, formatPath, type PathSegment } from '../core/schema-errors.js';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import worldSchema from './world.schema.json' with { type: 'json' };
 import gcpWorldSchema from './gcp/world.schema.json' with { type: 'json' };
@@ -15,7 +16,6 @@ import type { World, WorldAccount, WorldRegion } from './types.js';
 export type * from './types.js';
 export { expandWorld } from './generate.js';
 
-type PathSegment = string | number;
 
 export interface WorldProblem {
   path: string;
@@ -43,96 +43,9 @@ const validateSchema = ajv.compile<World>({
   properties: { ...worldSchema.properties, gcp: gcpWorldSchema, azure: azureWorldSchema },
 });
 
-export function formatPath(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
-  return out === '' ? '(top level)' : out;
-}
-
-function pointerToPath(pointer: string): PathSegment[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-}
-
-function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
-  let node = root;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<PathSegment, unknown>)[segment];
-  }
-  return node;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return JSON.stringify(value);
-}
-
-function explain(error: ErrorObject, root: unknown): { path: PathSegment[]; text: string } | undefined {
-  const path = pointerToPath(error.instancePath);
-  const value = valueAt(root, path);
-  const found = describe(value);
-  const description = (error.parentSchema as { description?: string } | undefined)?.description;
-  switch (error.keyword) {
-    case 'additionalProperties': {
-      const key = (error.params as { additionalProperty: string }).additionalProperty;
-      const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {}).filter((k) => k !== '$schema');
-      return { path: [...path, key], text: `unknown field "${key}"; expected one of: ${allowed.join(', ')}` };
-    }
-    case 'required': {
-      const key = (error.params as { missingProperty: string }).missingProperty;
-      return { path, text: `missing required field "${key}"` };
-    }
-    case 'propertyNames': {
-      const name = (error.params as { propertyName: string }).propertyName;
-      return { path: [...path, name], text: `expected a region name such as eu-west-1, found "${name}"` };
-    }
-    case 'type': {
-      const type = (error.params as { type: string | string[] }).type;
-      const expected = description ?? (Array.isArray(type) ? type.join(' or ') : type);
-      const hint = typeof value === 'number' && /^\d{12}$/.test(String(value)) ? ' (quote account ids in YAML)' : '';
-      return { path, text: `expected ${expected}, found ${found}${hint}` };
-    }
-    case 'enum': {
-      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
-      return { path, text: `expected ${description === undefined ? '' : `${description}: `}one of ${allowed}, found ${found}` };
-    }
-    case 'minimum':
-    case 'maximum':
-    case 'exclusiveMinimum': {
-      const { comparison, limit } = error.params as { comparison: string; limit: number };
-      return { path, text: `expected ${description ?? 'a number'} ${comparison} ${limit}, found ${found}` };
-    }
-    case 'minLength':
-    case 'maxLength':
-    case 'minItems':
-    case 'maxItems': {
-      const { limit } = error.params as { limit: number };
-      const what = error.keyword.endsWith('Items') ? 'item(s)' : 'character(s)';
-      return { path, text: `expected ${error.keyword.startsWith('max') ? 'at most' : 'at least'} ${limit} ${what}, found ${found}` };
-    }
-    default:
-      return { path, text: `expected ${description ?? error.message ?? 'a valid value'}, found ${found}` };
-  }
-}
-
 function schemaProblems(data: unknown): Array<{ path: PathSegment[]; text: string }> {
   if (validateSchema(data)) return [];
-  const out: Array<{ path: PathSegment[]; text: string }> = [];
-  for (const error of validateSchema.errors ?? []) {
-    // propertyNames reports the failing name twice (the inner pattern and itself); keep the outer one.
-    if ((error as ErrorObject & { propertyName?: string }).propertyName !== undefined) continue;
-    const problem = explain(error, data);
-    if (problem !== undefined) out.push(problem);
-  }
-  return out;
+  return explainSchemaErrors(validateSchema.errors ?? [], data);
 }
 
 /** Checks a schema cannot express: unique ids, and references that must resolve. */

@@ -8,6 +8,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { DatasetDef } from '../../core/control.js';
 import type { ProviderPlan, ReadFailure, RegionList, TargetOpening, TargetSession } from '../../core/engine.js';
 import { UserError } from '../../core/errors.js';
+import { PromiseMemo } from '../../core/memo.js';
 import { AwsClients, resolveRetrySettings, type AwsClientSettings } from './clients.js';
 import { AWS_FETCHERS } from './collectors/index.js';
 import { errorCode, errorMessage, isMissingCredentials, isThrottling } from './errors.js';
@@ -54,7 +55,7 @@ export function describeAwsFailure(error: unknown, api: string, attempts: number
 class AwsTargetSession implements TargetSession {
   readonly provider = 'aws' as const;
   readonly regionsApi = 'ec2:DescribeRegions';
-  private readonly memos = new Map<string, Promise<unknown>>();
+  private readonly memos = new PromiseMemo();
 
   constructor(
     readonly account: string,
@@ -89,14 +90,7 @@ class AwsTargetSession implements TargetSession {
       account: this.account,
       region,
       clients: this.clients,
-      memo: <T>(key: string, load: () => Promise<T>): Promise<T> => {
-        let pending = this.memos.get(key) as Promise<T> | undefined;
-        if (pending === undefined) {
-          pending = load();
-          this.memos.set(key, pending);
-        }
-        return pending;
-      },
+      memo: (key, load) => this.memos.get(key, load),
     });
   }
 

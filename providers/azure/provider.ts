@@ -13,6 +13,7 @@ import { ArmReader } from './arm.js';
 import { createResourceClient, createSubscriptionClient, resolveAzureSettings, type AzureClientSettings, type AzureRetrySettings } from './clients.js';
 import type { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/identity';
+import { PromiseMemo } from '../../core/memo.js';
 import { AZURE_FETCHERS } from './collectors/index.js';
 import type { SubscriptionRecord } from './datasets.js';
 import { azureErrorCode, azureErrorMessage, describeAzureFailure, isAuthenticationFailure, isMissingCredentials, MISSING_CREDENTIALS_MESSAGE } from './errors.js';
@@ -36,7 +37,7 @@ export interface AzurePlanOptions {
 class AzureTargetSession implements TargetSession {
   readonly provider = 'azure' as const;
   readonly regionsApi = 'arm:GET subscription';
-  private readonly memos = new Map<string, Promise<unknown>>();
+  private readonly memos = new PromiseMemo();
   private readonly attempts: number;
 
   constructor(
@@ -47,7 +48,7 @@ class AzureTargetSession implements TargetSession {
     settings: AzureClientSettings,
     private readonly resourceConcurrency: number,
   ) {
-    this.memos.set('subscription', Promise.resolve(subscription));
+    this.memos.set('subscription', subscription);
     this.attempts = settings.retry.maxRetries + 1;
   }
 
@@ -63,14 +64,7 @@ class AzureTargetSession implements TargetSession {
       subscriptionId: this.account,
       arm: this.arm,
       limit: pLimit(this.resourceConcurrency),
-      memo: <T>(key: string, load: () => Promise<T>): Promise<T> => {
-        let pending = this.memos.get(key) as Promise<T> | undefined;
-        if (pending === undefined) {
-          pending = load();
-          this.memos.set(key, pending);
-        }
-        return pending;
-      },
+      memo: (key, load) => this.memos.get(key, load),
       now: () => new Date().toISOString(),
       attempts: this.attempts,
     });

@@ -3,21 +3,11 @@
 
 import { activityLogExport, disk, firewallRule, flexibleServer, networkSecurityGroup, sqlServer, workspace, type RuleSpec } from './builders.js';
 import type { AzureGenerator, AzureSubscriptionWorld, AzureWorldResource } from './types.js';
+import { seededRandom } from '../util.js';
 
 const LOCATIONS = ['eastus', 'eastus2', 'westus2', 'centralus', 'northeurope', 'westeurope', 'uksouth'] as const;
 const KINDS = ['disk', 'disk', 'disk', 'nsg', 'nsg', 'sql', 'postgresql', 'mysql', 'workspace'] as const;
 
-/** mulberry32: small, fast and good enough for fixtures. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function guid(random: () => number): string {
   const hex = (n: number) =>

@@ -3,21 +3,11 @@
 // settings: OS Login 2FA, Data Access audit logs, the _Default bucket's retention) breaks its control.
 
 import type { GcpAuditConfig, GcpGenerator, GcpProjectWorld, GcpWorldResource } from './types.js';
+import { seededRandom } from '../util.js';
 
 const REGIONS = ['us-central1', 'us-east1', 'us-east4', 'us-west1', 'europe-west1', 'europe-west4'] as const;
 const KINDS = ['disk', 'disk', 'disk', 'firewall', 'firewall', 'sql', 'bucket'] as const;
 
-/** mulberry32: small, fast and good enough for fixtures. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
