@@ -10,10 +10,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const checksDir = join(root, 'checks');
 const target = join(checksDir, 'registry.generated.ts');
 
+// checks/support/ holds helpers shared by the providers' controls, not controls.
+const PROVIDERS = ['aws', 'gcp', 'azure'];
 const entries = [];
 for (const provider of readdirSync(checksDir).sort()) {
   const dir = join(checksDir, provider);
-  if (!statSync(dir).isDirectory()) continue;
+  if (!PROVIDERS.includes(provider) || !statSync(dir).isDirectory()) continue;
   for (const file of readdirSync(dir).sort()) {
     if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file.endsWith('.d.ts')) continue;
     const base = file.slice(0, -'.ts'.length);

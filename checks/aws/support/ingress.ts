@@ -4,7 +4,7 @@
 // whether they cover an entire address family.
 
 import type { IpPermission } from '@aws-sdk/client-ec2';
-import { coversWholeSpace, parseCidr, type AddressFamily, type CidrRange } from './cidr.js';
+import { coversWholeSpace, parseCidr, type AddressFamily, type CidrRange } from '../../support/cidr.js';
 
 /** True when the rule is "all traffic" (`-1`). */
 function isAllTraffic(protocol: string): boolean {

@@ -4,7 +4,7 @@
 // address family. So 0.0.0.0–255.255.255.255 does, 1.0.0.0–223.255.255.255 does, two halves do, and
 // 10.0.0.0/8 or an office /24 do not. Interval arithmetic on BigInts, no string matching.
 
-import { coversWholeSpace, parseCidr, parseIpv4, parseIpv6, type AddressFamily, type CidrRange } from '../../aws/support/cidr.js';
+import { coversWholeSpace, parseCidr, parseIpv4, parseIpv6, type AddressFamily, type CidrRange } from '../../support/cidr.js';
 
 export type { AddressFamily, CidrRange };
 

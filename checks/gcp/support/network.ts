@@ -1,7 +1,7 @@
 // Address ranges as Google Cloud writes them: CIDRs, and bare addresses (Cloud SQL authorized networks
 // accept `203.0.113.7`), parsed exactly with the shared CIDR helper.
 
-import { coversWholeSpace, parseCidr, type AddressFamily, type CidrRange } from '../../aws/support/cidr.js';
+import { coversWholeSpace, parseCidr, type AddressFamily, type CidrRange } from '../../support/cidr.js';
 
 export { coversWholeSpace, type AddressFamily, type CidrRange };
 
