@@ -22,7 +22,7 @@ function count(findings: readonly Finding[], predicate: (f: Finding) => boolean)
 const SEVERITIES_DESC = [...SEVERITIES].reverse();
 
 export function summaryByArea(scan: ScanDocument): string {
-  const header = ['Area', ...SEVERITIES_DESC.map((s) => `FAIL ${s}`), 'PASS', 'MUTED', 'ERROR', 'N/A'];
+  const header = ['Area', ...SEVERITIES_DESC.map((s) => `FAIL ${s}`), 'PASS', 'MUTED', 'ERROR', 'NOT ASSESSABLE'];
   const rows = AREAS.map((area) => {
     const inArea = scan.results.filter((f) => f.area === area);
     const fails = (severity: Severity) => count(inArea, (f) => f.status === 'FAIL' && f.severity === severity);
@@ -32,12 +32,35 @@ export function summaryByArea(scan: ScanDocument): string {
   return renderTable(header, rows);
 }
 
+const INDENT = ' '.repeat(10);
+
+/** Splits text into lines of at most `width` characters, at spaces where it can. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = '';
+    }
+    line = line === '' ? word : `${line} ${word}`;
+    while (line.length > width) {
+      lines.push(line.slice(0, width));
+      line = line.slice(width);
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
 function where(f: Finding): string {
   return `${f.provider}:${f.account}${f.region === 'global' ? '' : `/${f.region}`}`;
 }
 
 export interface SummaryOptions {
   maxFindings?: number;
+  /** Terminal width for wrapping messages (default 100). */
+  width?: number;
   /** Lifecycle changes against the previous scan. */
   changes?: { new: number; reopened: number; resolved: number };
 }
@@ -66,12 +89,11 @@ export function renderScanSummary(scan: ScanDocument, options: SummaryOptions = 
     out.push('No failing findings.');
   } else {
     out.push(`Failing findings (${failing.length}), most severe first:`);
-    out.push(
-      renderTable(
-        ['Severity', 'Control', 'Where', 'Resource', 'What is wrong'],
-        failing.slice(0, maxFindings).map((f) => [f.severity, f.controlId, where(f), f.resource.name ?? f.resource.id, f.message]),
-      ),
-    );
+    const width = Math.max(60, options.width ?? 100);
+    for (const f of failing.slice(0, maxFindings)) {
+      out.push(`${f.severity.toUpperCase().padEnd(9)} ${f.controlId}  ${where(f)}  ${f.resource.name ?? f.resource.id}`);
+      for (const line of wrap(f.message, width - INDENT.length)) out.push(`${INDENT}${line}`);
+    }
     if (failing.length > maxFindings) out.push(`… and ${failing.length - maxFindings} more (ward scan --output json lists every one).`);
   }
   if (errors.length > 0 || scan.coverage.length > 0) {

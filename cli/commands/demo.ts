@@ -19,7 +19,7 @@ export function registerDemo(program: Command): void {
         const store = openStore(flags.store);
         const progress = progressReporter();
         const outcome = await scan({ config, store, onProgress: (p) => progress.update(p) }).finally(() => progress.done());
-        process.stdout.write(`${renderScanSummary(outcome.scan, outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts })}\n`);
+        process.stdout.write(`${renderScanSummary(outcome.scan, { width: process.stdout.columns ?? 100, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }) })}\n`);
         await sendAlerts(store);
         process.stdout.write(`\nStored in ${store.blobs.location} as scan ${outcome.scan.scanId}. Next: npx ward findings --status new\n`);
       } finally {
