@@ -17,5 +17,7 @@ export function openStore(flag: string | undefined): ScanStore {
   }
   // S3-compatible servers reached through a custom endpoint usually want path-style addressing.
   const customEndpoint = process.env['AWS_ENDPOINT_URL_S3'] ?? process.env['AWS_ENDPOINT_URL'];
-  return new ScanStore(new S3BlobStore(where, customEndpoint === undefined ? {} : { forcePathStyle: true }));
+  const retentionDays = Number.parseInt(process.env['WARD_EVIDENCE_RETENTION_DAYS'] ?? '', 10);
+  const retention = Number.isInteger(retentionDays) && retentionDays > 0 ? { prefix: 'bundles/', days: retentionDays } : undefined;
+  return new ScanStore(new S3BlobStore(where, customEndpoint === undefined ? {} : { forcePathStyle: true }, retention));
 }

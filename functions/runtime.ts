@@ -11,6 +11,29 @@ import { openStore } from '../app/store.js';
 export interface LambdaContext {
   getRemainingTimeInMillis?(): number;
   awsRequestId?: string;
+  invokedFunctionArn?: string;
+}
+
+/**
+ * Fills `{accountId}` in a configured name from the function's own ARN: the template carries
+ * plain strings, so the same settings work deployed and under `sls invoke local`.
+ */
+export function withAccount(value: string, context: LambdaContext | undefined): string {
+  if (!value.includes('{accountId}')) return value;
+  const account = context?.invokedFunctionArn?.split(':')[4];
+  if (account === undefined || !/^\d{12}$/.test(account)) {
+    throw new UserError(`${value} needs the account id, which comes from the function ARN; set the variable to a full value when running outside Lambda.`);
+  }
+  return value.replaceAll('{accountId}', account);
+}
+
+/**
+ * An environment variable, with `{accountId}` filled in. Unset, empty or `none` is undefined, so
+ * `sls invoke local -e WARD_SCAN_QUEUE_URL=none` turns a setting off (empty overrides are ignored).
+ */
+export function setting(name: string, context: LambdaContext | undefined): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' || value === 'none' ? undefined : withAccount(value, context);
 }
 
 /** Stop starting new reads when less than this is left: enough to judge, store and hand over. */
@@ -28,8 +51,8 @@ export function config(): WardConfig {
   return cachedConfig;
 }
 
-export function store(): ScanStore {
-  const location = process.env['WARD_STORE'];
+export function store(context?: LambdaContext): ScanStore {
+  const location = setting('WARD_STORE', context);
   if (location === undefined) throw new UserError('WARD_STORE is not set: the functions need the store location (s3://bucket/prefix).');
   return openStore(location);
 }
@@ -40,8 +63,8 @@ export function slackWebhook(): Promise<string | undefined> {
   cachedWebhook ??= (async () => {
     const direct = process.env['WARD_SLACK_WEBHOOK_URL'];
     if (direct !== undefined && direct !== '') return direct;
-    const name = process.env['WARD_SLACK_WEBHOOK_PARAMETER'];
-    if (name === undefined || name === '') return undefined;
+    const name = setting('WARD_SLACK_WEBHOOK_PARAMETER', undefined);
+    if (name === undefined) return undefined;
     const ssm = new SSMClient({});
     try {
       const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));

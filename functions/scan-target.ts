@@ -7,7 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { dispatchAlerts } from '../alerts/dispatch.js';
 import { enqueueContinuation, parseTargetMessage } from '../app/fanout.js';
 import { scan } from '../app/scan.js';
-import { config, keepGoingFor, log, slackWebhook, store, type LambdaContext } from './runtime.js';
+import { config, keepGoingFor, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
 
 export interface SqsRecord {
   messageId: string;
@@ -20,13 +20,13 @@ export interface SqsBatchResponse {
 
 export async function handler(event: { Records?: SqsRecord[] }, context?: LambdaContext): Promise<SqsBatchResponse> {
   const failures: SqsBatchResponse['batchItemFailures'] = [];
-  const queueUrl = process.env['WARD_SCAN_QUEUE_URL'];
+  const queueUrl = setting('WARD_SCAN_QUEUE_URL', context);
   const sqs = new SQSClient({});
   try {
     for (const record of event.Records ?? []) {
       try {
         const message = parseTargetMessage(record.body);
-        const results = store();
+        const results = store(context);
         const keepGoing = keepGoingFor(context);
         const outcome = await scan({
           config: config(),

@@ -9,7 +9,7 @@ import { awsOptions, scan } from '../app/scan.js';
 import { summarizeScan, type ScanSummary } from '../app/summary.js';
 import { resolveTargets } from '../app/targets.js';
 import { parseScanPayload } from './payload.js';
-import { config, keepGoingFor, log, slackWebhook, store, type LambdaContext } from './runtime.js';
+import { config, keepGoingFor, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
 
 export type ScanResponse =
   | ({ mode: 'inline'; alerts: string } & ScanSummary)
@@ -18,13 +18,13 @@ export type ScanResponse =
 export async function handler(event: unknown, context?: LambdaContext): Promise<ScanResponse> {
   const payload = parseScanPayload(event);
   const settings = config();
-  const queueUrl = process.env['WARD_SCAN_QUEUE_URL'];
+  const queueUrl = setting('WARD_SCAN_QUEUE_URL', context);
   const filter = {
     ...(payload.providers === undefined ? {} : { providers: payload.providers }),
     ...(payload.accounts === undefined ? {} : { accounts: payload.accounts }),
   };
 
-  if (queueUrl !== undefined && queueUrl !== '') {
+  if (queueUrl !== undefined) {
     const targets = await resolveTargets(settings, filter, { aws: awsOptions(settings, {}) });
     const runId = context?.awsRequestId ?? randomUUID();
     const sqs = new SQSClient({});
@@ -37,7 +37,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     }
   }
 
-  const results = store();
+  const results = store(context);
   const keepGoing = keepGoingFor(context);
   const outcome = await scan({
     config: settings,

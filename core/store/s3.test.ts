@@ -75,3 +75,24 @@ describe('S3 store (against s3rver)', () => {
     expect(s3.conflicts - before).toBeGreaterThan(0);
   });
 });
+
+describe('S3 store, Object Lock on evidence', () => {
+  it('puts governance-mode retention on objects under the locked prefix, and only there', async () => {
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { PutObjectRetentionCommand } = await import('@aws-sdk/client-s3');
+    // s3rver has no Object Lock, so this path is checked on the calls the store makes.
+    const s3 = mockClient(S3Client);
+    s3.on(PutObjectCommand).resolves({ ETag: '"x"' });
+    s3.on(PutObjectRetentionCommand).resolves({});
+    const blobs = new S3BlobStore(parseS3Url('s3://ward/prod'), { region: 'us-east-1' }, { prefix: 'bundles/', days: 2190 });
+    const before = Date.now();
+    await blobs.write('bundles/2026-W47.zip', new Uint8Array([1]));
+    await blobs.write('state/aws/1.json', '{}');
+    const calls = s3.commandCalls(PutObjectRetentionCommand).map((c) => c.args[0].input);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ Bucket: 'ward', Key: 'prod/bundles/2026-W47.zip', Retention: { Mode: 'GOVERNANCE' } });
+    const until = calls[0]?.Retention?.RetainUntilDate?.getTime() ?? 0;
+    expect(until - before).toBeGreaterThanOrEqual(2190 * 24 * 3600 * 1000);
+    s3.restore();
+  });
+});

@@ -2,7 +2,7 @@
 // replaced whole by PutObject; read-modify-write of shared objects (account state) uses
 // conditional writes on the ETag and retries on conflict, so concurrent writers lose no update.
 
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, PutObjectRetentionCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
@@ -15,6 +15,12 @@ const MAX_UPDATE_ATTEMPTS = 12;
 export interface S3Location {
   bucket: string;
   prefix: string;
+}
+
+/** Object Lock (governance mode) on what is written under `prefix`, for `days` from the write. */
+export interface RetentionRule {
+  prefix: string;
+  days: number;
 }
 
 export function parseS3Url(url: string): S3Location {
@@ -49,6 +55,7 @@ export class S3BlobStore implements BlobStore {
   constructor(
     private readonly where: S3Location,
     config: S3ClientConfig = {},
+    private readonly retention?: RetentionRule,
   ) {
     this.location = `s3://${where.bucket}/${where.prefix}`;
     // Checksums only when S3 requires them: S3-compatible servers mangle streamed uploads otherwise.
@@ -65,6 +72,7 @@ export class S3BlobStore implements BlobStore {
 
   async write(key: string, body: string | Uint8Array): Promise<void> {
     await this.client.send(new PutObjectCommand({ Bucket: this.where.bucket, Key: this.keyOf(key), Body: body, ContentType: contentType(key) }));
+    await this.lock(key);
   }
 
   async writeStream(key: string, body: Readable): Promise<void> {
@@ -76,6 +84,14 @@ export class S3BlobStore implements BlobStore {
       partSize: 8 * 1024 * 1024,
     });
     await upload.done();
+    await this.lock(key);
+  }
+
+  /** Evidence that must outlive tampering: governance-mode retention on the version just written. */
+  private async lock(key: string): Promise<void> {
+    if (this.retention === undefined || !key.startsWith(this.retention.prefix)) return;
+    const until = new Date(Date.now() + this.retention.days * 24 * 3600 * 1000);
+    await this.client.send(new PutObjectRetentionCommand({ Bucket: this.where.bucket, Key: this.keyOf(key), Retention: { Mode: 'GOVERNANCE', RetainUntilDate: until } }));
   }
 
   async update(key: string, mutate: Mutation): Promise<void> {

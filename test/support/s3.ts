@@ -46,7 +46,15 @@ function currentEtag(target: number, path: string): Promise<string | undefined> 
   });
 }
 
-export async function startS3(buckets: string[] = ['ward']): Promise<S3Sandbox> {
+/** s3rver checks that an access key exists (not its SigV4 signature); let these keys in too. */
+async function admitKeys(keys: ReadonlyArray<{ accessKeyId: string; secretAccessKey: string }>): Promise<void> {
+  if (keys.length === 0) return;
+  const accounts = (await import('s3rver/lib/models/account.js')) as unknown as { default: { DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void } } };
+  for (const key of keys) accounts.default.DUMMY_ACCOUNT.createKeyPair(key.accessKeyId, key.secretAccessKey);
+}
+
+export async function startS3(buckets: string[] = ['ward'], keys: ReadonlyArray<{ accessKeyId: string; secretAccessKey: string }> = []): Promise<S3Sandbox> {
+  await admitKeys(keys);
   const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 'ward-s3-')), configureBuckets: buckets.map((name) => ({ name })) });
   const { port: target } = await s3rver.run();
   const locks = new Map<string, Promise<void>>();
