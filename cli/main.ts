@@ -10,6 +10,8 @@ import { registerControls } from './commands/controls.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFindings } from './commands/findings.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerReport } from './commands/report.js';
+import { registerEvidence } from './commands/evidence.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -27,6 +29,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   registerControls(program);
   registerDemo(program);
   registerSandbox(program);
+  registerReport(program);
+  registerEvidence(program, setExitCode);
   return program;
 }
 

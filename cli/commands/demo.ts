@@ -5,6 +5,8 @@ import { openStore } from '../../app/store.js';
 import { renderScanSummary } from '../../reports/console.js';
 import { progressReporter } from '../progress.js';
 import { sendAlerts } from './scan.js';
+import { buildWeeklyEvidence } from '../../reports/weekly.js';
+import { hmacSignerFrom } from '../../reports/signing.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -21,7 +23,12 @@ export function registerDemo(program: Command): void {
         const outcome = await scan({ config, store, onProgress: (p) => progress.update(p) }).finally(() => progress.done());
         process.stdout.write(`${renderScanSummary(outcome.scan, { width: process.stdout.columns ?? 100, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }) })}\n`);
         await sendAlerts(store);
-        process.stdout.write(`\nStored in ${store.blobs.location} as scan ${outcome.scan.scanId}. Next: npx ward findings --status new\n`);
+        const signer = hmacSignerFrom();
+        const evidence = await buildWeeklyEvidence(store, { organization: config.organizationName, mutes: config.mutes, ...(signer === undefined ? {} : { signer }) });
+        process.stdout.write(`\nStored in ${store.blobs.location} as scan ${outcome.scan.scanId}.\n`);
+        process.stdout.write(`This week's evidence (${evidence.week}, ${evidence.pages} pages):\n`);
+        for (const key of ['pdf', 'json', 'csv', 'bundle'] as const) process.stdout.write(`  ${key.padEnd(7)}${await store.blobs.downloadLink(evidence.keys[key], 3600)}\n`);
+        process.stdout.write('Next: npx ward findings --status new · npx ward evidence verify <bundle>\n');
       } finally {
         await sandbox.close();
       }

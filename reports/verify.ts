@@ -1,0 +1,239 @@
+// `ward evidence verify`: checks a bundle offline. Entries are read in memory with yauzl, hashed as
+// they stream, and never written anywhere; an entry with an unsafe name (absolute, `..`, a
+// backslash) or a symbolic link is reported and not even read.
+
+import { stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import * as yauzl from 'yauzl';
+import { UserError } from '../core/errors.js';
+import { MANIFEST_KIND, MANIFEST_NAME, SIGNATURE_NAME, sha256Hex, type Manifest, type ManifestFile } from './bundle.js';
+import { checkSignature, parseSignatureFile, type VerificationKey } from './signing.js';
+import { createHash } from 'node:crypto';
+
+export interface VerifyOptions extends VerificationKey {
+  /** The previous week's bundle (.zip), or its manifest copy (.json). */
+  previous?: string;
+}
+
+export interface VerifyResult {
+  valid: boolean;
+  /** One line per problem. */
+  problems: string[];
+  /** What was checked, or could not be without more input (not problems). */
+  notes: string[];
+  manifest?: Manifest;
+}
+
+/** Kept in memory whole: manifest.json and manifest.sig only. */
+const SMALL_ENTRY_LIMIT = 64 * 1024 * 1024;
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
+interface ReadEntry {
+  name: string;
+  sha256: string;
+  size: number;
+  bytes?: Buffer;
+}
+
+/** Why an entry name is unsafe to honour, or undefined. */
+export function unsafeEntryName(name: string): string | undefined {
+  if (name === '') return 'empty name';
+  if (name.includes('\0')) return 'NUL character in the name';
+  if (name.includes('\\')) return 'backslash in the path';
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'absolute path';
+  if (name.split('/').includes('..')) return 'parent-directory (..) component';
+  return undefined;
+}
+
+function openZip(path: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: true }, (error, zip) => {
+      if (error !== null) reject(error);
+      else resolve(zip);
+    });
+  });
+}
+
+function entryName(entry: yauzl.Entry): string {
+  // Decoded here, without yauzl's own name checks (they would stop the whole read on the first bad
+  // entry) and without turning backslashes into slashes (strict).
+  return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+}
+
+function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keep: boolean): Promise<{ sha256: string; size: number; bytes?: Buffer }> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (error, stream) => {
+      if (error !== null) return reject(error);
+      const hash = createHash('sha256');
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        size += chunk.length;
+        if (keep && size <= SMALL_ENTRY_LIMIT) chunks.push(chunk);
+      });
+      stream.on('error', reject);
+      stream.on('end', () => resolve({ sha256: hash.digest('hex'), size, ...(keep ? { bytes: Buffer.concat(chunks) } : {}) }));
+    });
+  });
+}
+
+interface ZipScan {
+  entries: Map<string, ReadEntry>;
+  problems: string[];
+}
+
+/** Reads every safe entry's digest; `keep` says which entries to hold in memory. */
+async function scanZip(path: string, keep: (name: string) => boolean, onlyThese?: ReadonlySet<string>): Promise<ZipScan> {
+  const zip = await openZip(path);
+  const entries = new Map<string, ReadEntry>();
+  const problems: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    zip.on('error', reject);
+    zip.on('end', () => resolve());
+    zip.on('entry', (entry: yauzl.Entry) => {
+      void (async () => {
+        const name = entryName(entry);
+        const shown = JSON.stringify(name);
+        const unsafe = unsafeEntryName(name);
+        const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
+        if (unsafe !== undefined) problems.push(`entry ${shown}: unsafe path (${unsafe}); not read`);
+        else if (mode === S_IFLNK) problems.push(`entry ${shown}: symbolic link; not read`);
+        else if (name.endsWith('/')) problems.push(`entry ${shown}: unexpected directory entry`);
+        else if (entries.has(name)) problems.push(`entry ${shown}: appears more than once`);
+        else if (entry.isEncrypted()) problems.push(`entry ${shown}: encrypted; cannot be checked`);
+        else if (onlyThese === undefined || onlyThese.has(name)) {
+          try {
+            const read = await readEntry(zip, entry, keep(name));
+            entries.set(name, { name, ...read });
+          } catch (error) {
+            problems.push(`entry ${shown}: cannot be read (${(error as Error).message})`);
+          }
+        }
+        zip.readEntry();
+      })().catch(reject);
+    });
+    zip.readEntry();
+  });
+  return { entries, problems };
+}
+
+function parseManifest(bytes: Buffer): Manifest | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    return `manifest.json is not valid JSON (${(error as Error).message})`;
+  }
+  const m = value as Partial<Manifest> | null;
+  if (typeof m !== 'object' || m === null || m.kind !== MANIFEST_KIND) return `manifest.json is not a Ward evidence manifest (kind is not "${MANIFEST_KIND}")`;
+  if (!Array.isArray(m.files)) return 'manifest.json has no files list';
+  const bad = m.files.findIndex((f: Partial<ManifestFile>) => typeof f?.path !== 'string' || typeof f.sha256 !== 'string' || typeof f.size !== 'number');
+  if (bad >= 0) return `manifest.json: files[${bad}] lacks path, sha256 or size`;
+  if (m.previous !== null && typeof m.previous !== 'string') return 'manifest.json: previous is neither a SHA-256 nor null';
+  return m as Manifest;
+}
+
+/** The previous manifest's bytes, from a bundle (read in memory) or a manifest copy. */
+async function previousManifest(path: string): Promise<Buffer> {
+  try {
+    await stat(path);
+  } catch {
+    throw new UserError(`Cannot read the previous bundle ${path}: no such file.`);
+  }
+  if (!path.endsWith('.zip')) return readFileSync(path);
+  let scan: ZipScan;
+  try {
+    scan = await scanZip(path, (name) => name === MANIFEST_NAME, new Set([MANIFEST_NAME]));
+  } catch (error) {
+    throw new UserError(`The previous bundle ${path} is not a readable zip archive (${(error as Error).message}).`);
+  }
+  const bytes = scan.entries.get(MANIFEST_NAME)?.bytes;
+  if (bytes === undefined) throw new UserError(`The previous bundle ${path} has no manifest.json.`);
+  return bytes;
+}
+
+const short = (hex: string): string => (hex.length > 16 ? `${hex.slice(0, 16)}…` : hex);
+
+export async function verifyBundle(path: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new UserError(`${path} is not a file.`);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`Cannot read the bundle ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
+  }
+  const previousBytes = options.previous === undefined ? undefined : await previousManifest(options.previous);
+
+  const problems: string[] = [];
+  const notes: string[] = [];
+  let scan: ZipScan;
+  try {
+    scan = await scanZip(path, (name) => name === MANIFEST_NAME || name === SIGNATURE_NAME);
+  } catch (error) {
+    return { valid: false, problems: [`not a readable zip archive (${(error as Error).message})`], notes };
+  }
+  problems.push(...scan.problems);
+
+  const manifestEntry = scan.entries.get(MANIFEST_NAME);
+  if (manifestEntry?.bytes === undefined) {
+    problems.push('manifest.json is missing: nothing to check the files against');
+    return { valid: false, problems, notes };
+  }
+  const parsed = parseManifest(manifestEntry.bytes);
+  if (typeof parsed === 'string') {
+    problems.push(parsed);
+    return { valid: false, problems, notes };
+  }
+  const manifest = parsed;
+
+  // Every listed file: present, same size, same digest.
+  const listed = new Set<string>();
+  for (const file of manifest.files) {
+    if (listed.has(file.path)) problems.push(`manifest.json lists ${file.path} more than once`);
+    listed.add(file.path);
+    const entry = scan.entries.get(file.path);
+    if (entry === undefined) {
+      if (!scan.problems.some((p) => p.startsWith(`entry ${JSON.stringify(file.path)}:`))) problems.push(`missing file: ${file.path} (listed in manifest.json)`);
+      continue;
+    }
+    if (entry.size !== file.size) problems.push(`${file.path}: size is ${entry.size} bytes, manifest.json says ${file.size}`);
+    if (entry.sha256 !== file.sha256) problems.push(`${file.path}: SHA-256 is ${short(entry.sha256)}, manifest.json says ${short(file.sha256)} (content changed)`);
+  }
+  for (const name of scan.entries.keys()) {
+    if (name !== MANIFEST_NAME && name !== SIGNATURE_NAME && !listed.has(name)) problems.push(`extra file not listed in manifest.json: ${name}`);
+  }
+
+  // The chain.
+  if (previousBytes !== undefined) {
+    const actual = sha256Hex(previousBytes);
+    const prev = parseManifest(previousBytes);
+    if (manifest.previous === null) problems.push(`chain: manifest.json records no previous manifest (first bundle), but --previous was given`);
+    else if (manifest.previous !== actual) {
+      problems.push(`chain broken: manifest.json records previous manifest SHA-256 ${short(manifest.previous)}${manifest.previousWeek === null ? '' : ` (${manifest.previousWeek})`}, the given previous manifest has ${short(actual)}`);
+    } else if (typeof prev !== 'string' && manifest.previousWeek !== null && prev.week !== manifest.previousWeek) {
+      problems.push(`chain: manifest.json names ${manifest.previousWeek} as previous week, the given previous bundle is ${prev.week}`);
+    } else notes.push(`chain: previous manifest${manifest.previousWeek === null ? '' : ` (${manifest.previousWeek})`} matches, SHA-256 ${short(actual)}`);
+  } else if (manifest.previous === null) notes.push('chain: first bundle of its chain (previous: null)');
+  else notes.push(`chain: not checked; manifest.json records previous manifest ${short(manifest.previous)}${manifest.previousWeek === null ? '' : ` (${manifest.previousWeek})`}: give --previous to check it`);
+
+  // The signature.
+  const sigEntry = scan.entries.get(SIGNATURE_NAME);
+  const haveKey = options.hmacKey !== undefined || options.publicKey !== undefined;
+  if (sigEntry?.bytes === undefined) {
+    if (haveKey) problems.push('manifest.sig is missing: the bundle is not signed');
+    else notes.push('signature: the bundle is not signed');
+  } else {
+    const sig = parseSignatureFile(sigEntry.bytes);
+    if (typeof sig === 'string') problems.push(sig);
+    else if (!haveKey) notes.push(`signature: ${sig.algorithm} by ${sig.keyId}, not checked: give --hmac-key-file or --public-key`);
+    else {
+      const sigProblems = checkSignature(manifestEntry.bytes, sig, options);
+      problems.push(...sigProblems);
+      if (sigProblems.length === 0) notes.push(`signature: ${sig.algorithm} by ${sig.keyId} verifies`);
+    }
+  }
+  if (problems.length === 0) notes.unshift(`${manifest.files.length} files match manifest.json (week ${manifest.week}, created ${manifest.createdAt} by Ward ${manifest.generator?.version ?? '?'})`);
+  return { valid: problems.length === 0, problems, notes, manifest };
+}

@@ -1,0 +1,139 @@
+// The weekly job: report.pdf, report.json and report.csv for an ISO week, written into the store
+// under reports/<week>/, then the evidence bundle bundles/<week>.zip (with its manifest, chained to
+// the previous week's, and signed when a signer is given) and the manifest copy beside it.
+// `npm start`, `ward report` and the weekly Lambda all call `buildWeeklyEvidence`.
+
+import { PassThrough } from 'node:stream';
+import type { MuteRule } from '../core/mutes.js';
+import type { ScanStore } from '../core/store/scans.js';
+import { scanKey } from '../core/store/scans.js';
+import { bundleKey, BundleWriter, chainLinkFor, manifestBytes, manifestKey, MANIFEST_KIND, MANIFEST_SCHEMA_VERSION, type Manifest } from './bundle.js';
+import { reportCsvStream } from './csv.js';
+import { collectReportData, TextArena, type ReportData } from './data.js';
+import { reportJsonStream } from './json.js';
+import { preloadFonts, type FontFiles } from './pdf/fonts.js';
+import { renderReportPdf } from './pdf/render.js';
+import { signatureFile, type EvidenceSigner } from './signing.js';
+import { isoWeekOf, parseIsoWeek, type IsoWeek } from './week.js';
+
+export interface WeeklyEvidenceOptions {
+  /** `2026-W47`; default: the current ISO week (UTC) at `now`. */
+  week?: string;
+  organization: string;
+  /** The configuration's mutes, for the report's mutes section. */
+  mutes: MuteRule[];
+  signer?: EvidenceSigner;
+  now?: Date;
+  fonts?: FontFiles;
+  /** Called as each stage finishes, with its duration in seconds. */
+  onStage?: (stage: WeeklyStage, seconds: number) => void;
+}
+
+export type WeeklyStage = 'collect' | 'pdf' | 'json' | 'csv' | 'bundle';
+
+export interface WeeklyEvidenceKeys {
+  pdf: string;
+  json: string;
+  csv: string;
+  bundle: string;
+  manifest: string;
+}
+
+export interface WeeklyEvidence {
+  week: string;
+  keys: WeeklyEvidenceKeys;
+  /** Pages of report.pdf. */
+  pages: number;
+  /** Findings in report.json / report.csv. */
+  findings: number;
+  /** Where the store is, for messages. */
+  location: string;
+}
+
+export const reportKeys = (week: string): Pick<WeeklyEvidenceKeys, 'pdf' | 'json' | 'csv'> => ({
+  pdf: `reports/${week}/report.pdf`,
+  json: `reports/${week}/report.json`,
+  csv: `reports/${week}/report.csv`,
+});
+
+export function resolveWeek(week: string | undefined, now: Date): IsoWeek {
+  return week === undefined ? isoWeekOf(now) : parseIsoWeek(week);
+}
+
+/** In a function of its own, so that the document and its fonts can be collected once written. */
+async function writePdf(bundle: BundleWriter, key: string, data: ReportData, fonts: FontFiles | undefined): Promise<number> {
+  const out = new PassThrough();
+  const [{ pages }] = await Promise.all([renderReportPdf(data, out, fonts === undefined ? {} : { fonts }), bundle.addStreamed('report.pdf', key, out, { compress: false })]);
+  return pages;
+}
+
+function releaseRows(data: ReportData): void {
+  for (const c of data.controls) c.failing = [];
+  data.errors = [];
+  data.notAssessable = [];
+  data.texts = new TextArena();
+}
+
+function countFindings(data: ReportData): number {
+  let n = 0;
+  for (const s of Object.values(data.totals.results)) n += s;
+  return n + data.resolvedAbsent.length;
+}
+
+export async function buildWeeklyEvidence(store: ScanStore, options: WeeklyEvidenceOptions): Promise<WeeklyEvidence> {
+  const now = options.now ?? new Date();
+  const week = resolveWeek(options.week, now);
+  const stage = (name: WeeklyStage, started: number) => options.onStage?.(name, (performance.now() - started) / 1000);
+  const blobs = store.blobs;
+  // Before any work: rebuilding a week a later bundle chains to is refused.
+  const link = await chainLinkFor(blobs, week.id);
+
+  let t = performance.now();
+  preloadFonts(options.fonts);
+  const data = await collectReportData(store, { week, organization: options.organization, mutes: options.mutes, now });
+  stage('collect', t);
+
+  const keys: WeeklyEvidenceKeys = { ...reportKeys(week.id), bundle: bundleKey(week.id), manifest: manifestKey(week.id) };
+  // Each report goes into the store and into the bundle in the same pass.
+  const bundle = new BundleWriter(blobs, keys.bundle, now);
+  let pages: number;
+  try {
+    t = performance.now();
+    pages = await writePdf(bundle, keys.pdf, data, options.fonts);
+    // The rows were for the PDF; JSON and CSV stream the findings again from the store.
+    releaseRows(data);
+    stage('pdf', t);
+
+    t = performance.now();
+    await bundle.addStreamed('report.json', keys.json, reportJsonStream(store, data), { compress: true });
+    stage('json', t);
+
+    t = performance.now();
+    await bundle.addStreamed('report.csv', keys.csv, reportCsvStream(store, data), { compress: true });
+    stage('csv', t);
+
+    t = performance.now();
+    await Promise.all(data.scans.map((scan) => bundle.addStored(scanKey(scan.scanId), scanKey(scan.scanId))));
+    const manifest: Manifest = {
+      schemaVersion: MANIFEST_SCHEMA_VERSION,
+      kind: MANIFEST_KIND,
+      week: week.id,
+      period: { start: week.start.toISOString(), end: week.end.toISOString() },
+      organization: options.organization,
+      generator: { name: 'ward', version: data.wardVersion },
+      createdAt: now.toISOString(),
+      previous: link.previous,
+      previousWeek: link.previousWeek,
+      files: bundle.manifestFiles.map(({ path, sha256, size }) => ({ path, sha256, size })),
+    };
+    const bytes = manifestBytes(manifest);
+    const signature = options.signer === undefined ? undefined : Buffer.from(`${JSON.stringify(await signatureFile(options.signer, bytes), null, 2)}\n`, 'utf8');
+    await bundle.finish(bytes, signature);
+    await blobs.write(keys.manifest, bytes);
+    stage('bundle', t);
+  } catch (error) {
+    await bundle.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+  return { week: week.id, keys, pages, findings: countFindings(data), location: blobs.location };
+}
