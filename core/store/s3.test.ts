@@ -96,3 +96,22 @@ describe('S3 store, Object Lock on evidence', () => {
     s3.restore();
   });
 });
+
+describe('S3 store, weekly evidence', () => {
+  it('takes the report and the bundle, streamed together, without a premature close', async () => {
+    const { buildWeeklyEvidence } = await import('../../reports/weekly.js');
+    const s3 = await startS3(['evidence']);
+    try {
+      const blobs = new S3BlobStore(parseS3Url('s3://evidence/ward'), { endpoint: s3.url, region: 'us-east-1', forcePathStyle: true, credentials: S3_CREDENTIALS });
+      const store = new ScanStore(blobs);
+      const now = new Date();
+      await store.recordScan(scanOf([finding('vol-a', 'FAIL')], { at: now.toISOString() }));
+      const evidence = await buildWeeklyEvidence(store, { organization: 'Clinic', mutes: [], now });
+      expect(evidence.pages).toBeGreaterThan(1);
+      expect((await blobs.readBytes(evidence.keys.bundle))?.subarray(0, 2).toString()).toBe('PK');
+      expect((await blobs.readBytes(evidence.keys.pdf))?.subarray(0, 5).toString()).toBe('%PDF-');
+    } finally {
+      await s3.close();
+    }
+  }, 60_000);
+});

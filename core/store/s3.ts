@@ -5,7 +5,12 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, PutObjectRetentionCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { BlobStore, Mutation } from './blob.js';
 
 /** S3's own limit for a pre-signed URL signed with SigV4. */
@@ -75,15 +80,26 @@ export class S3BlobStore implements BlobStore {
     await this.lock(key);
   }
 
+  /**
+   * Spools the stream to a temporary file, then uploads the file: the producer (a report being
+   * rendered, a zip being assembled) never waits on S3, memory stays bounded, and a producer that
+   * fails leaves nothing in the bucket. A multipart upload becomes visible only when completed.
+   */
   async writeStream(key: string, body: Readable): Promise<void> {
-    // A multipart upload becomes visible only when completed, so readers never see part of it.
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.where.bucket, Key: this.keyOf(key), Body: body, ContentType: contentType(key) },
-      queueSize: 2,
-      partSize: 8 * 1024 * 1024,
-    });
-    await upload.done();
+    const dir = await mkdtemp(join(tmpdir(), 'ward-upload-'));
+    const spool = join(dir, 'body');
+    try {
+      await pipeline(body, createWriteStream(spool));
+      const upload = new Upload({
+        client: this.client,
+        params: { Bucket: this.where.bucket, Key: this.keyOf(key), Body: createReadStream(spool), ContentType: contentType(key) },
+        queueSize: 2,
+        partSize: 8 * 1024 * 1024,
+      });
+      await upload.done();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
     await this.lock(key);
   }
 

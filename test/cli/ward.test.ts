@@ -10,7 +10,7 @@ describe('ward CLI', () => {
   it('prints help for every command', async () => {
     const top = await runWard(['--help']);
     expect(top.code).toBe(0);
-    for (const command of ['scan', 'policy', 'controls']) {
+    for (const command of ['scan', 'findings', 'report', 'evidence', 'sandbox', 'policy', 'controls']) {
       expect(top.stdout).toContain(command);
       const sub = await runWard([command, '--help']);
       expect(sub.code).toBe(0);

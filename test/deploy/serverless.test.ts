@@ -1,0 +1,128 @@
+// `sls package`, offline, and what the CloudFormation template it produces promises.
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ALL_CONTROLS } from '../../checks/index.js';
+import { awsReadActions } from '../../providers/aws/policy.js';
+import { cleanEnv } from '../support/cli.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource?: unknown;
+}
+
+let resources: Record<string, Resource>;
+let templateText: string;
+
+const byType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+beforeAll(async () => {
+  const out = mkdtempSync(join(tmpdir(), 'ward-sls-'));
+  await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'sls'), ['package', '--stage', 'test', '--package', out], {
+    cwd: ROOT,
+    env: cleanEnv({ SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }),
+    timeout: 240_000,
+  });
+  templateText = readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8');
+  resources = (JSON.parse(templateText) as { Resources: Record<string, Resource> }).Resources;
+}, 240_000);
+
+describe('serverless package (CloudFormation template)', () => {
+  it('runs every function on nodejs22.x, arm64, with the scan daily and the report on Monday 08:00 UTC', () => {
+    const functions = byType('AWS::Lambda::Function');
+    expect(functions.map(([name]) => name).sort()).toEqual(['ReportLambdaFunction', 'ScanLambdaFunction', 'ScanTargetLambdaFunction']);
+    for (const [, fn] of functions) {
+      expect(fn.Properties['Runtime']).toBe('nodejs22.x');
+      expect(fn.Properties['Architectures']).toEqual(['arm64']);
+    }
+    const schedules = Object.fromEntries(byType('AWS::Events::Rule').map(([name, r]) => [name, r.Properties['ScheduleExpression']]));
+    expect(schedules).toEqual({ ScanEventsRuleSchedule1: 'cron(0 6 * * ? *)', ReportEventsRuleSchedule1: 'cron(0 8 ? * MON *)' });
+  });
+
+  it('feeds per-target scans from an encrypted queue with a dead-letter queue, partial batch failures and bounded concurrency', () => {
+    const queue = resources['TargetQueue']?.Properties ?? {};
+    expect(queue['RedrivePolicy']).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['TargetDeadLetterQueue', 'Arn'] }, maxReceiveCount: 3 });
+    expect(queue['KmsMasterKeyId']).toEqual({ Ref: 'StoreKey' });
+    expect(queue['VisibilityTimeout']).toBeGreaterThanOrEqual(900 * 6);
+    const [[, mapping] = []] = byType('AWS::Lambda::EventSourceMapping');
+    expect(mapping?.Properties).toMatchObject({
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 20 },
+      FunctionName: { 'Fn::GetAtt': ['ScanTargetLambdaFunction', 'Arn'] },
+    });
+  });
+
+  it('keeps the store encrypted with KMS, versioned, object-locked, never public and TLS-only', () => {
+    const bucket = resources['StoreBucket']?.Properties ?? {};
+    expect(bucket['BucketEncryption']).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['StoreKey', 'Arn'] } }, BucketKeyEnabled: true }],
+    });
+    expect(bucket['VersioningConfiguration']).toEqual({ Status: 'Enabled' });
+    expect(bucket['ObjectLockEnabled']).toBe(true);
+    expect(bucket['PublicAccessBlockConfiguration']).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    const rules = (bucket['LifecycleConfiguration'] as { Rules: Array<{ Id: string; Prefix?: string; ExpirationInDays?: number }> }).Rules;
+    expect(rules.find((r) => r.Id === 'raw-scan-history')).toMatchObject({ Prefix: 'ward/scans/', ExpirationInDays: 800 });
+    const policy = resources['StoreBucketPolicy']?.Properties['PolicyDocument'] as { Statement: Array<Statement & { Condition: unknown; Principal: unknown }> };
+    expect(policy.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    for (const [, key] of byType('AWS::KMS::Key').filter(([name]) => name === 'StoreKey')) expect(key.Properties['EnableKeyRotation']).toBe(true);
+  });
+
+  it('gives its roles no wildcard action, and exactly the read actions the controls declare on scanned services', () => {
+    for (const [name, role] of byType('AWS::IAM::Role')) {
+      const statements = (role.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Statement[] } }> | undefined ?? []).flatMap((p) => p.PolicyDocument.Statement);
+      for (const action of statements.flatMap(actionsOf)) expect(action, `${name}: ${action}`).not.toContain('*');
+      const scanned = statements.flatMap(actionsOf).filter((a) => /^(ec2|rds|iam|cloudtrail|logs|organizations):/.test(a) && !/^logs:(CreateLogStream|PutLogEvents)$/.test(a));
+      for (const action of scanned) expect(action).toMatch(/^[a-z0-9]+:(Describe|Get|List)[A-Za-z]+$|^iam:GenerateCredentialReport$/);
+      if (name === 'ScanRole') expect(scanned.sort()).toEqual([...awsReadActions(ALL_CONTROLS), 'organizations:ListAccounts'].sort());
+    }
+  });
+
+  it('limits assume-role, store, queue and parameter access to Ward’s own resources', () => {
+    const statements = ((resources['ScanRole']?.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Statement[] } }>)[0]?.PolicyDocument.Statement ?? []);
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    expect(bySid['AssumeMemberRoles']?.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/WardReadOnly' });
+    expect(JSON.stringify(bySid['Store']?.Resource)).toContain('StoreBucket');
+    expect(bySid['TargetQueue']?.Resource).toEqual({ 'Fn::GetAtt': ['TargetQueue', 'Arn'] });
+    expect(JSON.stringify(bySid['SlackWebhook']?.Resource)).toContain('parameter/ward/slack-webhook-url');
+  });
+
+  it('keeps its own logs at least as long as Ward’s retention threshold (six years)', () => {
+    const groups = byType('AWS::Logs::LogGroup');
+    expect(groups.length).toBe(3);
+    for (const [, group] of groups) expect(group.Properties['RetentionInDays']).toBeGreaterThanOrEqual(2190);
+  });
+
+  it('gives the functions plain-string settings that name the stack’s own bucket, queue and key', () => {
+    const env = (resources['ScanTargetLambdaFunction']?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    for (const value of Object.values(env)) expect(typeof value).toBe('string');
+    expect(env['WARD_STORE']).toBe('s3://ward-test-{accountId}-us-east-1/ward');
+    expect(resources['StoreBucket']?.Properties['BucketName']).toEqual({ 'Fn::Sub': 'ward-test-${AWS::AccountId}-${AWS::Region}' });
+    expect(env['WARD_SCAN_QUEUE_URL']).toBe('https://sqs.us-east-1.amazonaws.com/{accountId}/ward-test-targets');
+    expect(resources['TargetQueue']?.Properties['QueueName']).toBe('ward-test-targets');
+    expect(env['WARD_EVIDENCE_KMS_KEY_ID']).toBe('alias/ward-test-evidence');
+    expect(resources['EvidenceSigningKeyAlias']?.Properties).toEqual({ AliasName: 'alias/ward-test-evidence', TargetKeyId: { Ref: 'EvidenceSigningKey' } });
+  });
+
+  it('carries the Slack webhook parameter name only, never a secret value', () => {
+    expect(templateText).not.toMatch(/hooks\.slack\.com|xox[bp]-/);
+    const env = (resources['ScanLambdaFunction']?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(env['WARD_SLACK_WEBHOOK_PARAMETER']).toBe('/ward/slack-webhook-url');
+    expect(Object.keys(env)).not.toContain('WARD_SLACK_WEBHOOK_URL');
+  });
+});
