@@ -33,14 +33,8 @@ import { inWeek, shiftWeek, type IsoWeek } from './week.js';
 
 export const TREND_WEEKS = 8;
 
-export interface Lifecycle {
-  state: LifecycleState;
-  firstSeen: string;
-  lastSeen: string;
-  changedAt: string;
-  resolvedAt?: string;
-  reopenedAt?: string;
-}
+/** A finding's lifecycle as stored, without the finding itself. */
+export type Lifecycle = Omit<TrackedFinding, 'finding'>;
 
 /** A finding reduced to what the PDF shows. */
 export interface FindingRow {

@@ -1,34 +1,21 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import schema from './world.schema.json' with { type: 'json' };
 import { AZURE_DEMO_WORLD, DEMO_SUBSCRIPTION_ID, azureDemoWorld } from './demo.js';
 import { generateAzureSubscriptions } from './generate.js';
 import { handleAzureRequest, parseResourceId, type AzureWorld } from './handler.js';
+import { serveHandler, type HandlerServer } from '../../test/support/handler-server.js';
 
 let world: AzureWorld = azureDemoWorld();
-let server: Server;
+let server: HandlerServer;
 let base: string;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      if (!handleAzureRequest(req, res, body, world)) {
-        res.statusCode = 404;
-        res.end('not ARM');
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveHandler((req, res, body) => handleAzureRequest(req, res, body, world));
+  base = server.base;
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 const auth = { authorization: 'Bearer ward-placeholder-token' };
 const S = `/subscriptions/${DEMO_SUBSCRIPTION_ID}`;
@@ -45,7 +32,7 @@ function useWorld(next: AzureWorld): void {
 
 describe('sandbox Azure Resource Manager', () => {
   it('leaves paths that are not ARM to the caller', async () => {
-    expect((await get('/')).body).toEqual({ text: 'not ARM' });
+    expect((await get('/')).body).toEqual({ text: 'not handled' });
     expect((await get('/?Action=DescribeRegions')).status).toBe(404);
   });
 

@@ -1,34 +1,21 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import schema from './world.schema.json' with { type: 'json' };
 import { DEMO_ORGANIZATION_ID, DEMO_PROJECT_ID, DEMO_PROJECT_NUMBER, demoGcpWorld } from './demo.js';
 import { generateGcpProjects } from './generate.js';
 import { handleGcpRequest, resetGcpWorld, type GcpWorld } from './handler.js';
+import { serveHandler, type HandlerServer } from '../../test/support/handler-server.js';
 
 let world: GcpWorld = demoGcpWorld();
-let server: Server;
+let server: HandlerServer;
 let base: string;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      if (!handleGcpRequest(req, res, body, world)) {
-        res.statusCode = 404;
-        res.end('not Cloud Asset');
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveHandler((req, res, body) => handleGcpRequest(req, res, body, world));
+  base = server.base;
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 beforeEach(() => {
   world = demoGcpWorld();
@@ -221,8 +208,8 @@ describe('sandbox Cloud Asset API', () => {
     expect((await get(`${P}/assets`, { method: 'POST', headers: auth, body: '{}' })).status).toBe(501);
     expect((await get(`${P}:exportAssets`)).status).toBe(404);
     const other = await get('/v1/something-else');
-    expect(other).toEqual({ status: 404, body: { text: 'not Cloud Asset' } });
-    expect((await get('/subscriptions/x')).body).toEqual({ text: 'not Cloud Asset' });
+    expect(other).toEqual({ status: 404, body: { text: 'not handled' } });
+    expect((await get('/subscriptions/x')).body).toEqual({ text: 'not handled' });
   });
 
   it('forgets fault counters on reset', async () => {
