@@ -10,8 +10,6 @@ import type { ApiMetrics } from '../core/metrics.js';
 import { PROVIDERS, type Provider } from '../core/model.js';
 import { listActiveAccounts } from '../providers/aws/organization.js';
 import { awsPlan, currentAccount, type AwsPlanOptions, type AwsTarget } from '../providers/aws/provider.js';
-import { azurePlan } from '../providers/azure/provider.js';
-import { gcpPlan } from '../providers/gcp/provider.js';
 
 export type TargetRef = ({ provider: 'aws' } & AwsTarget) | { provider: 'gcp' | 'azure'; account: string; name?: string };
 
@@ -25,6 +23,10 @@ export interface PlanSettings {
   aws: AwsPlanOptions;
   metrics?: ApiMetrics;
 }
+
+// The Google Cloud and Azure SDKs (~35 MB) load only when those clouds are scanned.
+const gcpProvider = () => import('../providers/gcp/provider.js');
+const azureProvider = () => import('../providers/azure/provider.js');
 
 function envList(name: string): string[] {
   return (process.env[name] ?? '')
@@ -106,10 +108,10 @@ function nothingToScan(filter: TargetFilter, providers: readonly Provider[]): Us
 async function otherPlans(config: WardConfig, providers: readonly Provider[], filter: TargetFilter, settings: PlanSettings): Promise<ProviderPlan[]> {
   const metrics = settings.metrics === undefined ? {} : { metrics: settings.metrics };
   const plans: ProviderPlan[] = [];
-  if (providers.includes('gcp')) plans.push(onlyWanted(await gcpPlan({ scopes: gcpScopes(config), ...metrics }), filter));
+  if (providers.includes('gcp')) plans.push(onlyWanted(await (await gcpProvider()).gcpPlan({ scopes: gcpScopes(config), ...metrics }), filter));
   if (providers.includes('azure')) {
     const subscriptions = azureSubscriptions(config);
-    plans.push(onlyWanted(await azurePlan({ ...(subscriptions === undefined ? {} : { subscriptions }), ...metrics }), filter));
+    plans.push(onlyWanted(await (await azureProvider()).azurePlan({ ...(subscriptions === undefined ? {} : { subscriptions }), ...metrics }), filter));
   }
   return plans;
 }
@@ -144,7 +146,7 @@ export async function plansFromRefs(refs: readonly TargetRef[], settings: PlanSe
   const azure = refs.filter((r) => r.provider === 'azure').map((r) => r.account);
   const metrics = settings.metrics === undefined ? {} : { metrics: settings.metrics };
   if (aws.length > 0) plans.push(awsPlan(aws, settings.aws));
-  if (gcp.length > 0) plans.push(await gcpPlan({ scopes: gcp, ...metrics }));
-  if (azure.length > 0) plans.push(await azurePlan({ subscriptions: azure, ...metrics }));
+  if (gcp.length > 0) plans.push(await (await gcpProvider()).gcpPlan({ scopes: gcp, ...metrics }));
+  if (azure.length > 0) plans.push(await (await azureProvider()).azurePlan({ subscriptions: azure, ...metrics }));
   return plans;
 }

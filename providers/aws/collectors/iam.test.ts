@@ -22,14 +22,17 @@ describe('IAM collectors', () => {
     expect(await session.collect(iamAccountSummary, 'global')).toEqual([{ AccountMFAEnabled: 0, AccountPasswordPresent: 1, Users: 3 }]);
   });
 
-  it('waits for the credential report to be generated, then parses its rows', async () => {
+  it('waits while the credential report is being generated, then parses its rows', async () => {
     mockIdentity();
     const iam = mockClient(IAMClient);
     iam.on(GenerateCredentialReportCommand).resolvesOnce({ State: 'STARTED' }).resolves({ State: 'COMPLETE' });
-    iam.on(GetCredentialReportCommand).resolves({ Content: new TextEncoder().encode(REPORT), GeneratedTime: new Date('2026-11-23T10:00:00Z'), ReportFormat: 'text/csv' });
+    iam.on(GetCredentialReportCommand)
+      .rejectsOnce(awsError('ReportInProgress', 'Report generation in progress', 404))
+      .resolves({ Content: new TextEncoder().encode(REPORT), GeneratedTime: new Date('2026-11-23T10:00:00Z'), ReportFormat: 'text/csv' });
     const session = await openSession();
     const rows = await session.collect(iamCredentialReport, 'global');
     expect(iam.commandCalls(GenerateCredentialReportCommand)).toHaveLength(2);
+    expect(iam.commandCalls(GetCredentialReportCommand)).toHaveLength(2);
     expect(rows).toEqual([
       expect.objectContaining({ user: '<root_account>', mfa_active: 'true' }),
       {
@@ -43,6 +46,18 @@ describe('IAM collectors', () => {
       },
       expect.objectContaining({ user: 'ci-bot', password_enabled: 'false' }),
     ]);
+  });
+
+  it('reads a fresh report straight away, without waiting', async () => {
+    mockIdentity();
+    const iam = mockClient(IAMClient);
+    iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+    iam.on(GetCredentialReportCommand).resolves({ Content: new TextEncoder().encode(HEADER), GeneratedTime: new Date('2026-11-23T10:00:00Z') });
+    const session = await openSession();
+    const started = Date.now();
+    expect(await session.collect(iamCredentialReport, 'global')).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(400);
+    expect(iam.commandCalls(GetCredentialReportCommand)).toHaveLength(1);
   });
 
   it('asks again when the report expired between generating and reading it', async () => {

@@ -68,20 +68,20 @@ export function parseCredentialReport(csv: string, generatedTime: string): Crede
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** AWS builds the report asynchronously; ask until it is COMPLETE, then read it. */
+/**
+ * AWS builds the report asynchronously. Ask for it, then try to read it straight away (a report
+ * under four hours old is served at once); wait only while AWS says it is still being built.
+ */
 async function readCredentialReport(iam: IAMClient, pollMs: number, maxPolls: number): Promise<CredentialReportRow[]> {
   for (let poll = 0; poll < maxPolls; poll += 1) {
-    const { State } = await iam.send(new GenerateCredentialReportCommand({}));
-    if (State === 'COMPLETE') {
-      try {
-        const report = await iam.send(new GetCredentialReportCommand({}));
-        const csv = new TextDecoder().decode(report.Content ?? new Uint8Array());
-        return parseCredentialReport(csv, (report.GeneratedTime ?? new Date()).toISOString());
-      } catch (error) {
-        // The report can expire or still be regenerating between the two calls: ask again.
-        const code = errorCode(error);
-        if (code !== 'ReportInProgress' && code !== 'ReportExpired' && code !== 'ReportNotPresent') throw error;
-      }
+    await iam.send(new GenerateCredentialReportCommand({}));
+    try {
+      const report = await iam.send(new GetCredentialReportCommand({}));
+      const csv = new TextDecoder().decode(report.Content ?? new Uint8Array());
+      return parseCredentialReport(csv, (report.GeneratedTime ?? new Date()).toISOString());
+    } catch (error) {
+      const code = errorCode(error);
+      if (code !== 'ReportInProgress' && code !== 'ReportExpired' && code !== 'ReportNotPresent') throw error;
     }
     await sleep(pollMs * Math.min(2 ** poll, 8));
   }
