@@ -132,7 +132,9 @@ export class BundleWriter {
     readonly key: string,
     private readonly mtime: Date,
   ) {
-    this.output = new Readable().wrap(this.zip.outputStream);
+    // yazl's outputStream is a PassThrough. Wrapping it in a legacy Readable lost its flow and
+    // hung some bundles (around 5,000 findings) before the manifest was added.
+    this.output = this.zip.outputStream as Readable;
     this.zip.on('error', (error: Error) => this.output.destroy(error));
     this.writing = blobs.writeStream(key, this.output);
     this.failed = this.writing.then(
