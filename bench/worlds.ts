@@ -9,6 +9,7 @@ import { expandWorld as expandGcpWorld } from '../sandbox/gcp/assets.js';
 import type { GcpWorld } from '../sandbox/gcp/types.js';
 import type { OptInStatus, World, WorldAccount, WorldRegion, WorldTrail } from '../sandbox/types.js';
 import { pages, type FloorLimit, type FloorRead, type FloorWorld } from './floor.js';
+import { ASSET_TYPES } from '../providers/gcp/datasets.js';
 
 /** The largest page each list API serves. */
 export const PAGE_SIZES = {
@@ -177,17 +178,8 @@ export function awsFloorWorld(world: World, targets: readonly AwsScanTarget[], c
 
 // ---------------------------------------------------------------------------------------------- GCP
 
-/** The asset types Ward's Google Cloud controls read (RESOURCE content), and the IAM policy list. */
-const GCP_TYPES = {
-  project: 'cloudresourcemanager.googleapis.com/Project',
-  folder: 'cloudresourcemanager.googleapis.com/Folder',
-  organization: 'cloudresourcemanager.googleapis.com/Organization',
-  computeProject: 'compute.googleapis.com/Project',
-  disk: 'compute.googleapis.com/Disk',
-  firewall: 'compute.googleapis.com/Firewall',
-  sqlInstance: 'sqladmin.googleapis.com/Instance',
-  logBucket: 'logging.googleapis.com/LogBucket',
-} as const;
+/** The asset types Ward's Google Cloud controls read, as the provider declares them. */
+const GCP_TYPES = ASSET_TYPES;
 
 /**
  * A folder or organisation scope is read once per asset type for the whole scope (listAssets under the
