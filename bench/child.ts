@@ -12,6 +12,7 @@ import { scan } from '../app/scan.js';
 import { newApiMetrics, retriesOf } from '../core/metrics.js';
 import { forkSandbox, hostSandbox, peakRssMb, type SandboxSnapshot } from './sandbox-host.js';
 import { buildScenario, isScenarioName, type ReportScenario, type ScanScenario } from './scenarios.js';
+import type { ReportBenchResult } from '../reports/bench.js';
 
 export interface ScanFigures {
   kind: 'scan';
@@ -49,18 +50,8 @@ export interface ScanFigures {
   machine: { busyCores: number; otherCores: number };
 }
 
-export interface ReportFigures {
+export interface ReportFigures extends ReportBenchResult {
   kind: 'report';
-  pdfSeconds: number;
-  pdfPeakRssMb: number;
-  jsonSeconds: number;
-  csvSeconds: number;
-  pages: number;
-  findings: number;
-  peakRssMb: number;
-  setupSeconds: number;
-  collectSeconds: number;
-  bundleSeconds: number;
   /** The whole child process (store building included), for reference. */
   childPeakRssMb: number;
 }
