@@ -119,7 +119,7 @@ export class ArmReader {
     const request = createPipelineRequest({ url, method: 'GET' });
     request.headers.set('Accept', 'application/json');
     if (this.settings.insecure) request.allowInsecureConnection = true;
-    const response = await this.resources.sendRequest(request);
+    const response = await this.resources.pipeline.sendRequest(this.settings.httpClient, request);
     const body = parseJson(response.bodyAsText ?? undefined);
     if (response.status < 200 || response.status >= 300) throw armErrorOf(response.status, body, response.bodyAsText ?? undefined);
     if (!isRecord(body)) throw new ArmError('InvalidResponse', `expected a JSON object from ${url.split('?')[0] ?? url}`, response.status);

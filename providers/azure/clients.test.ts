@@ -1,10 +1,23 @@
-import { bearerTokenAuthenticationPolicyName } from '@azure/core-rest-pipeline';
-import { RestError } from '@azure/core-rest-pipeline';
+import { bearerTokenAuthenticationPolicyName, createHttpHeaders, RestError, type HttpClient } from '@azure/core-rest-pipeline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ARM_ENDPOINT, PLACEHOLDER_TOKEN, createResourceClient, createSubscriptionClient, resolveAzureSettings } from './clients.js';
 import { ArmError, describeAzureFailure, MISSING_CREDENTIALS_MESSAGE } from './errors.js';
 
 const credential = { getToken: async () => ({ token: 'real', expiresOnTimestamp: Date.now() + 60_000 }) };
+/** An HTTP client that answers every request with an empty subscription and records where it went. */
+function recordingHttpClient(): HttpClient & { urls: string[]; authorizations: Array<string | undefined> } {
+  const urls: string[] = [];
+  const authorizations: Array<string | undefined> = [];
+  return {
+    urls,
+    authorizations,
+    async sendRequest(request) {
+      urls.push(request.url);
+      authorizations.push(request.headers.get('authorization'));
+      return { request, status: 200, headers: createHttpHeaders({ 'content-type': 'application/json' }), bodyAsText: '{"subscriptionId":"sub"}' };
+    },
+  };
+}
 const policyNames = (client: { pipeline: { getOrderedPolicies(): Array<{ name: string }> } }) => client.pipeline.getOrderedPolicies().map((p) => p.name);
 
 describe('Azure client settings', () => {
@@ -14,14 +27,17 @@ describe('Azure client settings', () => {
     else process.env['WARD_AZURE_ENDPOINT'] = previous;
   });
 
-  it('uses the public cloud with the given credential and the SDK bearer policy by default', () => {
+  it('uses the public cloud with the given credential and the SDK bearer policy by default', async () => {
     delete process.env['WARD_AZURE_ENDPOINT'];
-    const settings = resolveAzureSettings({ credential });
+    const httpClient = recordingHttpClient();
+    const settings = resolveAzureSettings({ credential, httpClient });
     expect(settings).toMatchObject({ endpoint: DEFAULT_ARM_ENDPOINT, insecure: false, scope: 'https://management.azure.com/.default', credential });
     const client = createResourceClient(settings, 'sub');
     expect(policyNames(client)).toContain(bearerTokenAuthenticationPolicyName);
     expect(policyNames(client)).not.toContain('wardPlainHttpBearer');
-    expect(client.$host).toBe(DEFAULT_ARM_ENDPOINT);
+    await createSubscriptionClient(settings).subscriptions.get('sub');
+    expect(httpClient.urls[0]).toMatch(/^https:\/\/management\.azure\.com\/subscriptions\/sub\?api-version=/);
+    expect(httpClient.authorizations[0]).toBe('Bearer real');
   });
 
   it('keeps TLS and real credentials for an https endpoint from WARD_AZURE_ENDPOINT (a sovereign cloud)', () => {
@@ -31,14 +47,17 @@ describe('Azure client settings', () => {
   });
 
   it('swaps the bearer policy for a placeholder token over plain http, whatever credential was given', async () => {
-    const settings = resolveAzureSettings({ endpoint: 'http://127.0.0.1:4566', credential });
+    const httpClient = recordingHttpClient();
+    const settings = resolveAzureSettings({ endpoint: 'http://127.0.0.1:4566', credential, httpClient });
     expect(settings.insecure).toBe(true);
     expect((await settings.credential.getToken(settings.scope))?.token).toBe(PLACEHOLDER_TOKEN);
     for (const client of [createResourceClient(settings, 'sub'), createSubscriptionClient(settings)]) {
       expect(policyNames(client)).not.toContain(bearerTokenAuthenticationPolicyName);
       expect(policyNames(client)).toContain('wardPlainHttpBearer');
-      expect(client.$host).toBe('http://127.0.0.1:4566');
     }
+    await createSubscriptionClient(settings).subscriptions.get('sub');
+    expect(httpClient.urls[0]).toMatch(/^http:\/\/127\.0\.0\.1:4566\/subscriptions\/sub\?api-version=/);
+    expect(httpClient.authorizations[0]).toBe(`Bearer ${PLACEHOLDER_TOKEN}`);
   });
 
   it('adds the call and attempt counters only when metrics are given', () => {

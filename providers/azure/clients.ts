@@ -3,9 +3,15 @@
 // the SDK's default retry policy) and metrics. A plain-http endpoint (the sandbox, an emulator) gets a
 // placeholder bearer token: the SDK's bearer-token policy refuses non-TLS URLs, so it is replaced.
 
-import { ResourceManagementClient } from '@azure/arm-resources';
-import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
-import { bearerTokenAuthenticationPolicyName, type Pipeline, type PipelinePolicy } from '@azure/core-rest-pipeline';
+import { ResourceManagementClient, type ResourceManagementClientOptionalParams } from '@azure/arm-resources';
+import { SubscriptionClient, type SubscriptionClientOptionalParams } from '@azure/arm-resources-subscriptions';
+import {
+  bearerTokenAuthenticationPolicyName,
+  createDefaultHttpClient,
+  type HttpClient,
+  type Pipeline,
+  type PipelinePolicy,
+} from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential, type AccessToken, type TokenCredential } from '@azure/identity';
 import type { ApiMetrics } from '../../core/metrics.js';
 
@@ -32,6 +38,12 @@ export interface AzureClientSettings {
   scope: string;
   retry: AzureRetrySettings;
   metrics?: ApiMetrics;
+  /**
+   * The HTTP client every ARM client and Ward's own ARM GETs share (one connection pool). The clients
+   * of arm-resources 8 / arm-resources-subscriptions 3 no longer have `sendRequest`: Ward's plain GETs
+   * go through the client's `pipeline` with this client.
+   */
+  httpClient: HttpClient;
 }
 
 export interface AzureClientOptions {
@@ -41,6 +53,8 @@ export interface AzureClientOptions {
   /** Overrides DefaultAzureCredential (ignored for a plain-http endpoint). */
   credential?: TokenCredential;
   retry?: Partial<AzureRetrySettings>;
+  /** Overrides the default HTTP client (Node's http/https). */
+  httpClient?: HttpClient;
 }
 
 /** A credential that hands out a fixed placeholder token, for endpoints that check none. */
@@ -61,6 +75,7 @@ export function resolveAzureSettings(options: AzureClientOptions): AzureClientSe
     credential,
     scope: `${endpoint}/.default`,
     retry: { ...DEFAULT_RETRY, ...options.retry },
+    httpClient: options.httpClient ?? createDefaultHttpClient(),
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   };
 }
@@ -105,21 +120,14 @@ function instrument(pipeline: Pipeline, metrics: ApiMetrics): void {
   );
 }
 
-interface ArmClientOptions {
-  endpoint: string;
-  $host: string;
-  credentialScopes: string[];
-  allowInsecureConnection: boolean;
-  retryOptions: AzureRetrySettings;
-}
-
-function clientOptions(settings: AzureClientSettings): ArmClientOptions {
+// The options both clients accept (@azure-rest/core-client's ClientOptions, plus the ARM ones).
+function clientOptions(settings: AzureClientSettings): SubscriptionClientOptionalParams & ResourceManagementClientOptionalParams {
   return {
     endpoint: settings.endpoint,
-    $host: settings.endpoint,
-    credentialScopes: [settings.scope],
+    credentials: { scopes: [settings.scope] },
     allowInsecureConnection: settings.insecure,
     retryOptions: settings.retry,
+    httpClient: settings.httpClient,
   };
 }
 

@@ -16,7 +16,8 @@ describe('ward CLI', () => {
       expect(sub.code).toBe(0);
       expect(sub.stdout).toContain(`Usage: ward ${command}`);
     }
-  });
+    // Eight CLI start-ups, one after another: on a loaded 2-core machine each can take seconds.
+  }, 120_000);
 
   it('prints a valid least-privilege IAM policy document', async () => {
     const { code, stdout } = await runWard(['policy']);

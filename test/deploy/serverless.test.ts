@@ -41,12 +41,15 @@ beforeAll(async () => {
 }, 240_000);
 
 describe('serverless package (CloudFormation template)', () => {
-  it('runs every function on nodejs22.x, arm64, with the scan daily and the report on Monday 08:00 UTC', () => {
+  it('runs every function on nodejs24.x, arm64, with the scan daily and the report on Monday 08:00 UTC', () => {
     const functions = byType('AWS::Lambda::Function');
     expect(functions.map(([name]) => name).sort()).toEqual(['ReportLambdaFunction', 'ScanLambdaFunction', 'ScanTargetLambdaFunction']);
     for (const [, fn] of functions) {
-      expect(fn.Properties['Runtime']).toBe('nodejs22.x');
+      expect(fn.Properties['Runtime']).toBe('nodejs24.x');
       expect(fn.Properties['Architectures']).toEqual(['arm64']);
+      // Nothing hides the runtime's or the SDKs' support notices.
+      const variables = (fn.Properties['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      expect(Object.keys(variables).filter((name) => /WARNING_DISABLED|NO_WARNINGS|NODE_OPTIONS/.test(name))).toEqual([]);
     }
     const schedules = Object.fromEntries(byType('AWS::Events::Rule').map(([name, r]) => [name, r.Properties['ScheduleExpression']]));
     expect(schedules).toEqual({ ScanEventsRuleSchedule1: 'cron(0 6 * * ? *)', ReportEventsRuleSchedule1: 'cron(0 8 ? * MON *)' });
