@@ -83,7 +83,15 @@ export type TrailDetail<T> = { ok: true; value: T; api: string; region: string; 
 export interface TrailRecord {
   trail: Pick<
     Trail,
-    'Name' | 'TrailARN' | 'HomeRegion' | 'IsMultiRegionTrail' | 'IsOrganizationTrail' | 'S3BucketName' | 'HasCustomEventSelectors' | 'HasInsightSelectors'
+    | 'Name'
+    | 'TrailARN'
+    | 'HomeRegion'
+    | 'IsMultiRegionTrail'
+    | 'IsOrganizationTrail'
+    | 'IncludeGlobalServiceEvents'
+    | 'S3BucketName'
+    | 'HasCustomEventSelectors'
+    | 'HasInsightSelectors'
   >;
   status: TrailDetail<TrailStatusRecord>;
   selectors: TrailDetail<TrailSelectorsRecord>;

@@ -89,10 +89,24 @@ describe('AWS controls against the sandbox (demo world)', () => {
     const trails = verdicts(run.scan.results, 'aws-cloudtrail-all-regions');
     expect(Object.entries(trails).filter(([, v]) => v.startsWith('FAIL')).map(([k]) => k).sort()).toEqual([
       `${PROD}/eu-west-1/region-coverage`,
+      `${PROD}/us-east-1/region-coverage`,
       `${PROD}/us-east-2/region-coverage`,
       `${PROD}/us-west-2/region-coverage`,
+      `${STAGING}/eu-west-1/region-coverage`,
+      `${STAGING}/us-east-1/region-coverage`,
+      `${STAGING}/us-east-2/region-coverage`,
+      `${STAGING}/us-west-2/region-coverage`,
     ]);
     expect(Object.keys(trails)).toHaveLength(12);
+  });
+
+  it('fails us-east-1 for a single-region trail without global service events, and every region of a trail whose delivery fails', () => {
+    const message = (account: string, region: string) =>
+      run.scan.results.find((r) => r.controlId === 'aws-cloudtrail-all-regions' && r.account === account && r.region === region)?.message ?? '';
+    expect(message(PROD, 'us-east-1')).toContain('prod-trail (single-region, us-east-1): records us-east-1\'s own management events but not global service events (IncludeGlobalServiceEvents false)');
+    expect(message(STAGING, 'eu-west-1')).toContain('staging-trail (multi-region, home us-west-2): logging, but its latest delivery to S3 bucket larkspur-staging-cloudtrail-617493028513 failed (LatestDeliveryError NoSuchBucket)');
+    const evidence = run.scan.results.find((r) => r.controlId === 'aws-cloudtrail-all-regions' && r.account === STAGING && r.region === 'us-west-2')?.evidence ?? [];
+    expect(evidence).toContainEqual(expect.objectContaining({ api: 'cloudtrail:GetTrailStatus', fields: expect.objectContaining({ LatestDeliveryError: 'NoSuchBucket' }) }));
   });
 
   it('judges log retention against the threshold and applies the configured mute', () => {
