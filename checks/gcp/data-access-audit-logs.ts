@@ -39,7 +39,7 @@ export default defineControl({
   id: 'gcp-data-access-audit-logs',
   provider: 'gcp',
   area: 'audit',
-  title: 'Data Access audit logs are on for all services',
+  title: 'Data Access audit logs are on for all services and all users (no exemptions)',
   severity: 'high',
   hipaa: ['164.312(b)'],
   scope: 'account',

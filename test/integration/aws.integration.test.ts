@@ -70,7 +70,14 @@ describe('AWS controls against the sandbox (demo world)', () => {
       [`${PROD}/us-east-1/vpn-udp`]: 'PASS high',
       [`${STAGING}/us-east-1/debug-range`]: 'FAIL critical',
       [`${STAGING}/us-east-1/jenkins-ssh`]: 'FAIL medium',
+      [`${PROD}/us-east-1/vendor-ssh`]: 'FAIL medium',
+      [`${PROD}/us-east-1/ops-ssh`]: 'PASS high',
     });
+    const vendor = run.scan.results.find((r) => r.controlId === 'aws-ssh-not-open' && r.resource.id === 'sg-0a0a0a0a0a0a0000a');
+    expect(vendor?.message).toContain('tcp port 22 from prefix list pl-0f0f0f0f0f0f00001 (vendor-access: 203.0.113.0/24, 0.0.0.0/0)');
+    expect(vendor?.evidence.map((e) => e.api)).toContain('ec2:GetManagedPrefixListEntries');
+    const ops = run.scan.results.find((r) => r.controlId === 'aws-ssh-not-open' && r.resource.id === 'sg-0a0a0a0a0a0a0000b');
+    expect(ops?.message).toContain('pl-0e4bcff02b13bef1e (com.amazonaws.us-east-1.ec2-instance-connect, AWS-managed service ranges)');
   });
 
   it('judges root and console-user MFA from the account summary and the credential report', () => {
