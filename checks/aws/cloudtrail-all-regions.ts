@@ -245,7 +245,7 @@ export default defineControl({
   id: 'aws-cloudtrail-all-regions',
   provider: 'aws',
   area: 'audit',
-  title: 'CloudTrail logs management events in every region (us-east-1 including global service events), and delivers them',
+  title: 'CloudTrail logs management events in every region, global ones in us-east-1',
   severity: 'high',
   hipaa: ['164.312(b)', '164.308(a)(1)(ii)(D)'],
   scope: 'region',

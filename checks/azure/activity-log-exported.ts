@@ -68,7 +68,7 @@ export default defineControl({
   id: 'azure-activity-log-exported',
   provider: 'azure',
   area: 'audit',
-  title: 'The activity log is exported with Administrative, Alert, Policy and Security events',
+  title: 'Activity log exported with Administrative, Alert, Policy and Security events',
   severity: 'high',
   hipaa: ['164.312(b)'],
   scope: 'account',
