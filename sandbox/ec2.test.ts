@@ -1,12 +1,16 @@
 import {
+  DescribeManagedPrefixListsCommand,
   DescribeNetworkInterfacesCommand,
   DescribeRegionsCommand,
   DescribeSecurityGroupsCommand,
   DescribeVolumesCommand,
   GetEbsEncryptionByDefaultCommand,
+  GetManagedPrefixListEntriesCommand,
+  paginateDescribeManagedPrefixLists,
   paginateDescribeNetworkInterfaces,
   paginateDescribeSecurityGroups,
   paginateDescribeVolumes,
+  paginateGetManagedPrefixListEntries,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
@@ -103,6 +107,45 @@ describe('EC2 (query protocol)', () => {
     expect(group('web-alb')?.IpPermissionsEgress).toEqual([{ IpProtocol: '-1', UserIdGroupPairs: [], IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [] }]);
     const byName = await production('us-east-1').ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['db-*'] }] }));
     expect(byName.SecurityGroups?.map((g) => g.GroupName)).toEqual(['db-patients', 'db-analytics-public', 'db-reporting']);
+  });
+
+  it('DescribeManagedPrefixLists and GetManagedPrefixListEntries serve customer-managed and AWS-managed lists, paged', async () => {
+    const ec2 = production('us-east-1').ec2;
+    const { PrefixLists } = await ec2.send(new DescribeManagedPrefixListsCommand({}));
+    expect(PrefixLists?.map((p) => [p.PrefixListName, p.OwnerId])).toEqual([
+      ['vendor-access', PRODUCTION],
+      ['partner-offices', PRODUCTION],
+      ['com.amazonaws.us-east-1.ec2-instance-connect', 'AWS'],
+    ]);
+    expect(PrefixLists?.[0]).toEqual({
+      PrefixListId: 'pl-0f0f0f0f0f0f00001',
+      AddressFamily: 'IPv4',
+      State: 'create-complete',
+      PrefixListArn: `arn:aws:ec2:us-east-1:${PRODUCTION}:prefix-list/pl-0f0f0f0f0f0f00001`,
+      PrefixListName: 'vendor-access',
+      MaxEntries: 10,
+      Version: 1,
+      OwnerId: PRODUCTION,
+    });
+    expect(PrefixLists?.[2]?.PrefixListArn).toBe('arn:aws:ec2:us-east-1:aws:prefix-list/pl-0e4bcff02b13bef1e');
+    expect(PrefixLists?.[2]?.MaxEntries).toBeUndefined();
+    const listPages = await pages(paginateDescribeManagedPrefixLists({ client: ec2, pageSize: 2 }, {}));
+    expect(listPages.map((p) => p.PrefixLists?.length)).toEqual([2, 1]);
+    const entryPages = await pages(paginateGetManagedPrefixListEntries({ client: ec2, pageSize: 1 }, { PrefixListId: 'pl-0f0f0f0f0f0f00001' }));
+    expect(entryPages.flatMap((p) => p.Entries ?? [])).toEqual([
+      { Cidr: '203.0.113.0/24', Description: 'Larkspur HQ' },
+      { Cidr: '0.0.0.0/0', Description: 'vendor support (temporary)' },
+    ]);
+    expect(entryPages).toHaveLength(2);
+    const byName = await ec2.send(new DescribeManagedPrefixListsCommand({ Filters: [{ Name: 'owner-id', Values: ['AWS'] }] }));
+    expect(byName.PrefixLists?.map((p) => p.PrefixListId)).toEqual(['pl-0e4bcff02b13bef1e']);
+    const missing = await rejection(ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: 'pl-0000000000000dead' })));
+    expect(missing.name).toBe('InvalidPrefixListID.NotFound');
+    const range = await rejection(ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: 'pl-0f0f0f0f0f0f00001', MaxResults: 101 })));
+    expect(range.name).toBe('InvalidParameterValue');
+    // A rule names a list by id, as DescribeSecurityGroups returns it.
+    const { SecurityGroups } = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ['sg-0a0a0a0a0a0a0000b'] }));
+    expect(SecurityGroups?.[0]?.IpPermissions?.[0]?.PrefixListIds).toEqual([{ PrefixListId: 'pl-0f0f0f0f0f0f00002' }, { PrefixListId: 'pl-0e4bcff02b13bef1e' }]);
   });
 
   it('DescribeNetworkInterfaces shows public addresses, IPv6 and groups', async () => {

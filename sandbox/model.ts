@@ -12,6 +12,7 @@ import type {
   WorldDbInstance,
   WorldIamUser,
   WorldNetworkInterface,
+  WorldPrefixList,
   WorldRegion,
   WorldRole,
   WorldRule,
@@ -62,6 +63,20 @@ export interface SecurityGroupModel {
   SecurityGroupArn: string;
   IpPermissions: PermissionModel[];
   IpPermissionsEgress: PermissionModel[];
+  Tags: Tag[];
+}
+
+export interface PrefixListModel {
+  PrefixListId: string;
+  AddressFamily: 'IPv4' | 'IPv6';
+  State: string;
+  PrefixListArn: string;
+  PrefixListName: string;
+  /** Absent on AWS-managed lists. */
+  MaxEntries?: number;
+  Version?: number;
+  OwnerId: string;
+  Entries: Array<{ Cidr: string; Description?: string }>;
   Tags: Tag[];
 }
 
@@ -185,6 +200,7 @@ export interface RegionModel {
   ebsEncryptionByDefault: boolean;
   volumes: VolumeModel[];
   securityGroups: SecurityGroupModel[];
+  prefixLists: PrefixListModel[];
   networkInterfaces: NetworkInterfaceModel[];
   dbInstances: DbInstanceModel[];
   dbClusters: DbClusterModel[];
@@ -260,7 +276,32 @@ function managedKey(region: string, account: string, alias: string): string {
 
 const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6', all: '-1' };
 
-function permission(rule: WorldRule, account: string, groupIds: Map<string, string>): PermissionModel {
+/** AWS reserves the `com.amazonaws.` prefix for the lists it manages (service address ranges). */
+export const AWS_MANAGED_PREFIX_LIST = 'com.amazonaws.';
+
+function prefixList(p: WorldPrefixList, account: string, region: string, fallbackId: string): PrefixListModel {
+  const entry = (e: CidrEntry) => (typeof e === 'string' ? { cidr: e } : e);
+  const Entries = (p.entries ?? []).map(entry).map((e) => (e.description === undefined ? { Cidr: e.cidr } : { Cidr: e.cidr, Description: e.description }));
+  const awsManaged = p.name.startsWith(AWS_MANAGED_PREFIX_LIST);
+  const PrefixListId = p.id ?? fallbackId;
+  const out: PrefixListModel = {
+    PrefixListId,
+    AddressFamily: p.addressFamily ?? (Entries[0]?.Cidr.includes(':') === true ? 'IPv6' : 'IPv4'),
+    State: 'create-complete',
+    PrefixListArn: `arn:aws:ec2:${region}:${awsManaged ? 'aws' : account}:prefix-list/${PrefixListId}`,
+    PrefixListName: p.name,
+    OwnerId: awsManaged ? 'AWS' : account,
+    Entries,
+    Tags: tags(p.tags),
+  };
+  if (!awsManaged) {
+    out.MaxEntries = p.maxEntries ?? Math.max(10, Entries.length);
+    out.Version = 1;
+  }
+  return out;
+}
+
+function permission(rule: WorldRule, account: string, groupIds: Map<string, string>, prefixListIds: Map<string, string>): PermissionModel {
   const raw = String(rule.protocol).toLowerCase();
   const IpProtocol = PROTOCOL_NAMES[raw] ?? raw;
   const entry = (e: CidrEntry) => (typeof e === 'string' ? { cidr: e } : e);
@@ -272,7 +313,7 @@ function permission(rule: WorldRule, account: string, groupIds: Map<string, stri
       const [owner, group] = ref.includes('/') ? (ref.split('/', 2) as [string, string]) : [account, ref];
       return { UserId: owner, GroupId: groupIds.get(group) ?? group };
     }),
-    PrefixListIds: (rule.prefixLists ?? []).map((PrefixListId) => ({ PrefixListId })),
+    PrefixListIds: (rule.prefixLists ?? []).map((ref) => ({ PrefixListId: prefixListIds.get(ref) ?? ref })),
   };
   // Every-protocol rules carry no ports; tcp/udp default to the whole range, icmp to every type.
   if (IpProtocol !== '-1') {
@@ -334,6 +375,13 @@ function buildRegion(id: string, name: string, optInStatus: OptInStatus, source:
     return out;
   });
 
+  const prefixLists = (src.prefixLists ?? []).map((p, i) => prefixList(p, id, name, `pl-${hex('pl', i)}`));
+  const prefixListIds = new Map<string, string>();
+  for (const p of prefixLists) {
+    prefixListIds.set(p.PrefixListId, p.PrefixListId);
+    if (!prefixListIds.has(p.PrefixListName)) prefixListIds.set(p.PrefixListName, p.PrefixListId);
+  }
+
   const groupIds = new Map<string, string>();
   const groupSources = src.securityGroups ?? [];
   groupSources.forEach((g: WorldSecurityGroup, i) => {
@@ -350,8 +398,8 @@ function buildRegion(id: string, name: string, optInStatus: OptInStatus, source:
       VpcId: g.vpcId ?? defaultVpc,
       OwnerId: id,
       SecurityGroupArn: `arn:aws:ec2:${name}:${id}:security-group/${GroupId}`,
-      IpPermissions: (g.ingress ?? []).map((r) => permission(r, id, groupIds)),
-      IpPermissionsEgress: (g.egress ?? [{ protocol: '-1', ipv4: ['0.0.0.0/0'] }]).map((r) => permission(r, id, groupIds)),
+      IpPermissions: (g.ingress ?? []).map((r) => permission(r, id, groupIds, prefixListIds)),
+      IpPermissionsEgress: (g.egress ?? [{ protocol: '-1', ipv4: ['0.0.0.0/0'] }]).map((r) => permission(r, id, groupIds, prefixListIds)),
       Tags: tags(g.tags),
     };
   });
@@ -500,6 +548,7 @@ function buildRegion(id: string, name: string, optInStatus: OptInStatus, source:
     ebsEncryptionByDefault: src.ebsEncryptionByDefault ?? false,
     volumes,
     securityGroups,
+    prefixLists,
     networkInterfaces,
     dbInstances,
     dbClusters,

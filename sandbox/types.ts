@@ -123,6 +123,8 @@ export interface WorldRegion {
   ebsEncryptionByDefault?: boolean;
   volumes?: WorldVolume[];
   securityGroups?: WorldSecurityGroup[];
+  /** Managed prefix lists security group rules can reference (DescribeManagedPrefixLists). */
+  prefixLists?: WorldPrefixList[];
   networkInterfaces?: WorldNetworkInterface[];
   dbInstances?: WorldDbInstance[];
   dbClusters?: WorldDbCluster[];
@@ -159,7 +161,24 @@ export interface WorldRule {
   ipv6?: CidrEntry[];
   /** Source security groups (sg-…, optionally "account/sg-…" for another account's group). */
   groups?: string[];
+  /** Source prefix lists: ids (pl-…) or names of the region's prefix lists. */
   prefixLists?: string[];
+}
+
+/**
+ * A managed prefix list. A name starting with `com.amazonaws.` is an AWS-managed list (owner `AWS`, a
+ * service's address ranges; customers cannot use that prefix); any other is the account's own.
+ */
+export interface WorldPrefixList {
+  /** Default: derived from the account, region and name. */
+  id?: string;
+  name: string;
+  /** Default: IPv6 when the first entry is an IPv6 CIDR, else IPv4. */
+  addressFamily?: 'IPv4' | 'IPv6';
+  /** Default: at least 10, and at least the number of entries (customer-managed lists only). */
+  maxEntries?: number;
+  entries?: CidrEntry[];
+  tags?: Tags;
 }
 
 export interface WorldSecurityGroup {

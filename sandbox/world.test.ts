@@ -64,6 +64,7 @@ accounts:
         networkInterfaces: [{ groups: [sg-0000000000000000f] }]
         dbInstances: [{ id: db1, engine: postgres, cluster: nope }]
         trails: [{ name: org-trail, organization: true }]
+        prefixLists: [{ name: office, entries: [203.0.113.0/24] }, { name: office }]
   - id: "111122223333"
 faults:
   - { kind: throttle, account: nobody }
@@ -73,6 +74,10 @@ faults:
     expect(message).toContain('accounts[0].regions.us-east-1.dbInstances[0].cluster: expected a DB cluster of this account and region, found "nope"');
     expect(message).toContain("accounts[0].regions.us-east-1.trails[0].organization: an organisation trail can only be created in an organisation's management account");
     expect(message).toContain('accounts[1].id: account 111122223333 is already defined at accounts[0]');
+    expect(message).toContain('accounts[0].regions.us-east-1.prefixLists[1].name: prefix list name "office" is already defined at accounts[0].regions.us-east-1.prefixLists[0]');
+    expect(problem('accounts:\n  - id: "111122223333"\n    regions:\n      us-east-1:\n        prefixLists: [{ name: v6, entries: [not-a-cidr] }]\n')).toContain(
+      'accounts[0].regions.us-east-1.prefixLists[0].entries[0]: expected an IPv4 or IPv6 CIDR such as 0.0.0.0/0',
+    );
     expect(message).toContain('faults[0].account: expected an account id or name of this world, found "nobody"');
   });
 

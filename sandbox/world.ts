@@ -143,6 +143,8 @@ function checkRegion(region: WorldRegion, at: PathSegment[], problems: Array<{ p
   duplicates(region.volumes, (v) => v.id, [...at, 'volumes'], 'id', 'volume', problems);
   duplicates(region.securityGroups, (g) => g.id, [...at, 'securityGroups'], 'id', 'security group', problems);
   duplicates(region.securityGroups, (g) => `${g.vpcId ?? ''}/${g.name}`, [...at, 'securityGroups'], 'name', 'security group name (per VPC)', problems);
+  duplicates(region.prefixLists, (p) => p.id, [...at, 'prefixLists'], 'id', 'prefix list', problems);
+  duplicates(region.prefixLists, (p) => p.name, [...at, 'prefixLists'], 'name', 'prefix list name', problems);
   duplicates(region.networkInterfaces, (n) => n.id, [...at, 'networkInterfaces'], 'id', 'network interface', problems);
   duplicates(region.dbInstances, (d) => d.id, [...at, 'dbInstances'], 'id', 'DB instance', problems);
   duplicates(region.dbClusters, (d) => d.id, [...at, 'dbClusters'], 'id', 'DB cluster', problems);

@@ -20,6 +20,8 @@ interface TrailOptions {
   home?: string;
   org?: boolean;
   custom?: boolean;
+  /** IncludeGlobalServiceEvents; DescribeTrails always returns it (true unless turned off). */
+  global?: boolean;
   status?: TrailDetail<TrailStatusRecord>;
   selectors?: TrailDetail<TrailSelectorsRecord>;
 }
@@ -35,6 +37,7 @@ function trail(name: string, options: TrailOptions = {}): TrailRecord {
       HomeRegion: home,
       IsMultiRegionTrail: options.multi ?? true,
       IsOrganizationTrail: options.org ?? false,
+      IncludeGlobalServiceEvents: options.global ?? true,
       S3BucketName: 'trail-bucket',
       HasCustomEventSelectors: options.custom ?? false,
       HasInsightSelectors: false,
@@ -51,8 +54,8 @@ const management = (...extra: AdvancedEventSelector['FieldSelectors'] & object):
   FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, ...extra],
 });
 
-function only(records: TrailRecord[]) {
-  const results = judge(control, { trails: collected('cloudtrail:DescribeTrails', records, REGION) }, { region: REGION });
+function only(records: TrailRecord[], region = REGION) {
+  const results = judge(control, { trails: collected('cloudtrail:DescribeTrails', records, region) }, { region });
   expect(results).toHaveLength(1);
   const [result] = results;
   if (result === undefined) throw new Error('no result');
@@ -250,10 +253,67 @@ describe('aws-cloudtrail-all-regions', () => {
     expect(result.message).not.toContain('kms.amazonaws.com');
   });
 
-  it('notes a delivery error on the qualifying trail', () => {
-    const result = only([trail('main', { status: ok(STATUS_API, { IsLogging: true, LatestDeliveryError: 'AccessDenied' }) })]);
-    expect(result.status).toBe('PASS');
-    expect(result.message).toContain('LatestDeliveryError AccessDenied');
+  describe('delivery failing (GetTrailStatus LatestDeliveryError)', () => {
+    // GetTrailStatus of a logging trail whose bucket was deleted: LatestDeliveryError carries the S3 error code.
+    const noBucket = ok<TrailStatusRecord>(STATUS_API, { IsLogging: true, LatestDeliveryError: 'NoSuchBucket' });
+
+    it('fails a region only a trail failing to deliver covers, with the error in the message and the evidence', () => {
+      const result = only([trail('main', { status: noBucket })]);
+      expect(result.status).toBe('FAIL');
+      expect(result.message).toContain('main (multi-region, home us-east-1): logging, but its latest delivery to S3 bucket trail-bucket failed (LatestDeliveryError NoSuchBucket)');
+      expect(result.evidence).toContainEqual(expect.objectContaining({ api: STATUS_API, fields: expect.objectContaining({ LatestDeliveryError: 'NoSuchBucket' }) }));
+    });
+
+    it('fails KMS and access errors alike, and reads an empty LatestDeliveryError as none', () => {
+      const kms = only([trail('kms', { status: ok(STATUS_API, { IsLogging: true, LatestDeliveryError: 'KMS.AccessDeniedException' }) })]);
+      expect(kms.status).toBe('FAIL');
+      expect(kms.message).toContain('KMS.AccessDeniedException');
+      expect(only([trail('fine', { status: ok(STATUS_API, { IsLogging: true, LatestDeliveryError: '' }) })]).status).toBe('PASS');
+    });
+
+    it('passes a region another trail covers, noting the failing one', () => {
+      const result = only([trail('broken', { status: noBucket }), trail('main')]);
+      expect(result.status).toBe('PASS');
+      expect(result.message).toContain('CloudTrail trail main');
+      expect(result.message).toContain('trail broken is failing to deliver (LatestDeliveryError NoSuchBucket)');
+    });
+
+    it('is a known failure even when the selectors could not be read', () => {
+      expect(only([trail('broken', { custom: true, status: noBucket, selectors: failed(SELECTORS_API) })]).status).toBe('FAIL');
+    });
+  });
+
+  describe('global service events in us-east-1', () => {
+    it('fails us-east-1 when its only trail is single-region there without global service events', () => {
+      const result = only([trail('local', { multi: false, home: 'us-east-1', global: false })], 'us-east-1');
+      expect(result.status).toBe('FAIL');
+      expect(result.message).toContain("local (single-region, us-east-1): records us-east-1's own management events but not global service events (IncludeGlobalServiceEvents false)");
+      expect(result.message).toContain('IAM, STS and CloudFront');
+      expect(result.evidence[0]?.fields).toMatchObject({ IncludeGlobalServiceEvents: false });
+    });
+
+    it('passes us-east-1 for a single-region trail with them, or any multi-region trail, saying so', () => {
+      const local = only([trail('local', { multi: false, home: 'us-east-1', global: true })], 'us-east-1');
+      expect(local.status).toBe('PASS');
+      expect(local.message).toContain('including the global service events (IAM, STS, CloudFront) delivered there');
+      expect(only([trail('main')], 'us-east-1').status).toBe('PASS');
+    });
+
+    it('does not ask other regions for them', () => {
+      const result = only([trail('local', { multi: false, home: REGION, global: false })]);
+      expect(result.status).toBe('PASS');
+      expect(result.message).not.toContain('global service events');
+    });
+
+    it('reads an absent flag on a single-region trail as not shown', () => {
+      const record = trail('odd', { multi: false, home: 'us-east-1' });
+      delete record.trail.IncludeGlobalServiceEvents;
+      expect(only([record], 'us-east-1').message).toContain('IncludeGlobalServiceEvents absent from DescribeTrails');
+    });
+
+    it('describes the judgement of global service events in the control (docs/controls.md)', () => {
+      expect(control.description).toContain("judged as part of us-east-1's finding");
+    });
   });
 
   it('gives evidence per trail and per API, with the API field names', () => {
@@ -269,6 +329,8 @@ describe('aws-cloudtrail-all-regions', () => {
           HomeRegion: 'us-east-1',
           IsMultiRegionTrail: true,
           IsOrganizationTrail: false,
+          IncludeGlobalServiceEvents: true,
+          S3BucketName: 'trail-bucket',
           HasCustomEventSelectors: false,
         },
       },

@@ -134,6 +134,34 @@ function selectorCoverage(record: TrailRecord): Coverage | { unknown: DetailFail
   return { covered: false, reason: 'GetEventSelectors returned no event selectors, so management event logging cannot be shown' };
 }
 
+/**
+ * IAM, STS and CloudFront management events are delivered to one region of each partition (us-east-1 in
+ * the commercial one), and only trails with IncludeGlobalServiceEvents record them there.
+ */
+const GLOBAL_SERVICE_EVENT_REGIONS: ReadonlySet<string> = new Set(['us-east-1', 'us-gov-west-1', 'cn-north-1']);
+
+function recordsGlobalServiceEvents(record: TrailRecord): boolean {
+  // A multi-region trail always includes them (CloudTrail refuses to turn them off on one).
+  return record.trail.IsMultiRegionTrail === true || record.trail.IncludeGlobalServiceEvents === true;
+}
+
+function globalEventsGap(record: TrailRecord, region: string): string {
+  const flag = record.trail.IncludeGlobalServiceEvents === undefined ? 'IncludeGlobalServiceEvents absent from DescribeTrails' : 'IncludeGlobalServiceEvents false';
+  return `records ${region}'s own management events but not global service events (${flag}), so IAM, STS and CloudFront changes, which are delivered to ${region}, leave no record`;
+}
+
+function deliveryError(record: TrailRecord): string | undefined {
+  const { status } = record;
+  if (!status.ok) return undefined;
+  const error = status.value.LatestDeliveryError;
+  return error === undefined || error.trim() === '' ? undefined : error;
+}
+
+function deliveryFailure(record: TrailRecord, error: string): string {
+  const bucket = record.trail.S3BucketName === undefined || record.trail.S3BucketName === '' ? 'its S3 bucket' : `S3 bucket ${record.trail.S3BucketName}`;
+  return `logging, but its latest delivery to ${bucket} failed (LatestDeliveryError ${error}), so its log files are not being stored`;
+}
+
 function assess(record: TrailRecord, region: string): Assessment {
   const { trail, status } = record;
   if (trail.IsMultiRegionTrail !== true && trail.HomeRegion !== region) {
@@ -143,12 +171,15 @@ function assess(record: TrailRecord, region: string): Assessment {
   if (status.ok) {
     if (status.value.IsLogging === false) return { kind: 'fails', reason: 'not logging (IsLogging false)' };
     if (status.value.IsLogging !== true) return { kind: 'fails', reason: 'IsLogging absent from GetTrailStatus, so logging cannot be shown' };
+    const error = deliveryError(record);
+    if (error !== undefined) return { kind: 'fails', reason: deliveryFailure(record, error) };
   } else {
     failures.push({ api: status.api, code: status.code, reason: status.reason });
   }
   const coverage = selectorCoverage(record);
   if ('unknown' in coverage) failures.push(coverage.unknown);
   else if (!coverage.covered) return { kind: 'fails', reason: coverage.reason };
+  if (GLOBAL_SERVICE_EVENT_REGIONS.has(region) && !recordsGlobalServiceEvents(record)) return { kind: 'fails', reason: globalEventsGap(record, region) };
   if (failures.length > 0) return { kind: 'unknown', failures };
   return { kind: 'qualifies', notes: 'covered' in coverage && coverage.covered ? coverage.notes : [] };
 }
@@ -174,6 +205,8 @@ function trailEvidence(record: TrailRecord, trails: Parameters<typeof evidenceFr
       HomeRegion: trail.HomeRegion,
       IsMultiRegionTrail: trail.IsMultiRegionTrail,
       IsOrganizationTrail: trail.IsOrganizationTrail,
+      IncludeGlobalServiceEvents: trail.IncludeGlobalServiceEvents,
+      S3BucketName: trail.S3BucketName,
       HasCustomEventSelectors: trail.HasCustomEventSelectors,
     }),
   ];
@@ -212,14 +245,14 @@ export default defineControl({
   id: 'aws-cloudtrail-all-regions',
   provider: 'aws',
   area: 'audit',
-  title: 'CloudTrail logs management events in every region',
+  title: 'CloudTrail logs management events in every region, global ones in us-east-1',
   severity: 'high',
   hipaa: ['164.312(b)', '164.308(a)(1)(ii)(D)'],
   scope: 'region',
   description:
-    'In every enabled region, at least one CloudTrail trail that applies to the region (a multi-region trail, an organization trail, or a trail homed there) must be logging and must record management events, both read and write. Without it, API activity in the region (who changed a security group, read a secret, deleted a key) leaves no audit record.',
+    'In every enabled region, at least one CloudTrail trail that applies to the region (a multi-region trail, an organization trail, or a trail homed there) must be logging and must record management events, both read and write. A trail whose latest delivery failed (GetTrailStatus LatestDeliveryError, e.g. NoSuchBucket, AccessDenied or a KMS error) stores nothing durable, so it does not count, even while logging. Global service events (IAM, STS and CloudFront, delivered to us-east-1) are judged as part of us-east-1\'s finding, not as a finding of their own: there a trail counts only if it also records them (IncludeGlobalServiceEvents true, which every multi-region trail has), so an account whose only trail is single-region in us-east-1 without them fails us-east-1. Without all this, API activity (who changed a security group or an IAM policy, read a secret, deleted a key) leaves no audit record.',
   remediation: {
-    text: 'Create one multi-region trail (or an organization trail) with management events set to Read and Write, deliver it to an S3 bucket you protect, and keep it logging (`aws cloudtrail create-trail --is-multi-region-trail …`, `aws cloudtrail start-logging`). Check its event selectors do not exclude read or write management events.',
+    text: 'Create one multi-region trail (or an organization trail) with management events set to Read and Write, deliver it to an S3 bucket you protect, and keep it logging (`aws cloudtrail create-trail --is-multi-region-trail …`, `aws cloudtrail start-logging`). Check its event selectors do not exclude read or write management events, that a single-region trail in us-east-1 includes global service events (`--include-global-service-events`), and that `aws cloudtrail get-trail-status` shows no LatestDeliveryError (fix the bucket, its policy or the KMS key policy).',
     url: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/receive-cloudtrail-log-files-from-multiple-regions.html',
   },
   reads: { trails: cloudTrailTrails },
@@ -257,17 +290,18 @@ export default defineControl({
       const best = qualifying.find((q) => q.notes.length === 0) ?? qualifying[0];
       if (best !== undefined) {
         const notes = [...best.notes];
-        const status = best.record.status;
-        if (status.ok && status.value.LatestDeliveryError !== undefined && status.value.LatestDeliveryError !== '') {
-          notes.push(`its latest delivery to S3 failed (LatestDeliveryError ${status.value.LatestDeliveryError}); check the bucket and its policy`);
+        for (const { record } of assessed) {
+          const error = deliveryError(record);
+          if (error !== undefined && assess(record, ctx.region).kind !== 'not-applicable') notes.push(`trail ${trailName(record)} is failing to deliver (LatestDeliveryError ${error})`);
         }
         const others = qualifying.length > 1 ? ` (${qualifying.length - 1} other trail(s) also qualify)` : '';
         const noteText = notes.length > 0 ? ` Note: ${notes.join('; ')}.` : '';
+        const global = GLOBAL_SERVICE_EVENT_REGIONS.has(ctx.region) ? ', including the global service events (IAM, STS, CloudFront) delivered there,' : '';
         return [
           {
             resource,
             status: 'PASS',
-            message: `CloudTrail trail ${trailName(best.record)} (${trailKind(best.record)}) is logging read and write management events for ${ctx.region}${others}.${noteText}`,
+            message: `CloudTrail trail ${trailName(best.record)} (${trailKind(best.record)}) is logging read and write management events${global} for ${ctx.region}${others}.${noteText}`,
             evidence: [...readEvidence, ...failedEvidence],
           },
         ];

@@ -45,6 +45,11 @@ describe('aws-console-user-mfa', () => {
     ]);
   });
 
+  it('does not print an empty report time', () => {
+    const [result] = judge(control, report([row('no-time', { generatedTime: '' })]));
+    expect(result?.message).toContain('credential report generated at a time not reported)');
+  });
+
   it('says "never used" when the password has no recorded use', () => {
     const [result] = judge(control, report([row('bob', { password_last_used: 'no_information' })]));
     expect(result?.status).toBe('FAIL');

@@ -65,7 +65,7 @@ export default defineControl({
       results.push({
         resource,
         status: 'FAIL',
-        message: `IAM user ${row.user} can sign in to the console with a password but has no MFA device (mfa_active ${row.mfa_active || 'empty'}${usedText}; credential report generated ${row.generatedTime}).`,
+        message: `IAM user ${row.user} can sign in to the console with a password but has no MFA device (mfa_active ${row.mfa_active || 'empty'}${usedText}; credential report generated ${row.generatedTime === '' ? 'at a time not reported' : row.generatedTime}).`,
         evidence,
       });
     }

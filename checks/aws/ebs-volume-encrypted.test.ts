@@ -30,6 +30,11 @@ describe('aws-ebs-volume-encrypted', () => {
     ]);
   });
 
+  it('says "size not reported" and "instance not reported" rather than "?" or "not attached"', () => {
+    const [result] = judge(control, volumes([{ VolumeId: 'vol-odd', Encrypted: false, State: 'in-use', Attachments: [{ State: 'attached', Device: '/dev/xvdf' }] }]), { region: 'eu-west-1' });
+    expect(result?.message).toBe('Volume vol-odd (size not reported, attached (instance not reported)) is not encrypted.');
+  });
+
   it('treats a volume whose Encrypted field is absent as not shown to be encrypted', () => {
     expect(statuses(judge(control, volumes([{ VolumeId: 'vol-x' }])))).toEqual({ 'vol-x': 'FAIL' });
   });

@@ -22,13 +22,19 @@ export default defineControl({
       const id = volume.VolumeId ?? '(unknown volume)';
       const resource = awsResource(ec2Arn(ctx.region, ctx.account, 'volume', id), id, 'AWS::EC2::Volume', volume.Tags);
       const evidence = [evidenceFrom(volumes, { VolumeId: volume.VolumeId, Encrypted: volume.Encrypted, KmsKeyId: volume.KmsKeyId })];
-      const attachedTo = (volume.Attachments ?? []).map((a) => a.InstanceId).filter((i): i is string => i !== undefined);
-      const where = attachedTo.length > 0 ? `attached to ${attachedTo.join(', ')}` : `not attached (state ${volume.State ?? 'unknown'})`;
+      const attachments = volume.Attachments ?? [];
+      const attachedTo = attachments.map((a) => a.InstanceId).filter((i): i is string => i !== undefined && i !== '');
+      const where =
+        attachedTo.length > 0
+          ? `attached to ${attachedTo.join(', ')}`
+          : attachments.length > 0
+            ? 'attached (instance not reported)'
+            : `not attached (state ${volume.State ?? 'not reported'})`;
       if (volume.Encrypted === true) {
         return { resource, status: 'PASS', message: `Volume ${id} is encrypted with ${volume.KmsKeyId ?? 'a KMS key'}.`, evidence };
       }
       // Encrypted absent is treated as unencrypted: the API always sets it, so absence means we cannot show encryption.
-      return { resource, status: 'FAIL', message: `Volume ${id} (${volume.Size ?? '?'} GiB, ${where}) is not encrypted.`, evidence };
+      return { resource, status: 'FAIL', message: `Volume ${id} (${volume.Size === undefined ? 'size not reported' : `${volume.Size} GiB`}, ${where}) is not encrypted.`, evidence };
     });
   },
 });

@@ -34,7 +34,7 @@ const openOn = (port: number, cidrs: { v4?: string[]; v6?: string[] } = { v4: ['
 describe('aws-rds-not-public', () => {
   it('has the metadata the product table gives it', () => {
     expect(control).toMatchObject({ id: 'aws-rds-not-public', area: 'databases', severity: 'high', scope: 'region', hipaa: ['164.312(a)(1)'] });
-    expect(Object.keys(control.context)).toEqual(['securityGroups']);
+    expect(Object.keys(control.context)).toEqual(['securityGroups', 'prefixLists']);
   });
 
   it('passes a private instance', () => {
@@ -111,12 +111,20 @@ describe('aws-rds-not-public', () => {
     expect(result?.message).toContain('sg-db were not found');
   });
 
-  it('names prefix lists on DB-port rules as not evaluated', () => {
+  it('names prefix lists on DB-port rules as not evaluated when their entries could not be read', () => {
     const group: SecurityGroupRecord = { GroupId: 'sg-db', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, PrefixListIds: [{ PrefixListId: 'pl-office' }] }] };
     const [result] = judge(control, instances([publicDb()]), { context: groups([group]) });
     expect(result?.severity).toBeUndefined();
     expect(result?.message).toContain('pl-office');
-    expect(result?.message).toContain('not evaluated');
+    expect(result?.message).toContain('not evaluated (their entries could not be read');
+  });
+
+  it('is critical when a customer-managed prefix list on the DB port holds the whole internet', () => {
+    const group: SecurityGroupRecord = { GroupId: 'sg-db', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, PrefixListIds: [{ PrefixListId: 'pl-0a1b2c3d4e5f60001' }] }] };
+    const prefixLists = collected('ec2:DescribeManagedPrefixLists', [{ PrefixListId: 'pl-0a1b2c3d4e5f60001', PrefixListName: 'bi-vendors', OwnerId: '111122223333', AddressFamily: 'IPv4', Entries: [{ Cidr: '0.0.0.0/0' }] }]);
+    const [result] = judge(control, instances([publicDb()]), { context: { ...groups([group]), prefixLists } });
+    expect(result?.severity).toBe('critical');
+    expect(result?.message).toContain('prefix list pl-0a1b2c3d4e5f60001 (bi-vendors: 0.0.0.0/0)');
   });
 
   it('stays at high and says so when the security group context is unavailable', () => {

@@ -1,7 +1,7 @@
 import { defineControl, evidenceFrom, type Judgement } from '../../core/control.js';
 import type { DbInstanceRecord, SecurityGroupRecord } from '../../providers/aws/datasets.js';
-import { ec2SecurityGroups, rdsInstances } from '../../providers/aws/datasets.js';
-import { describeRule, openFamiliesLabel, tcpPortExposure, type PortExposure } from './support/ingress.js';
+import { ec2PrefixLists, ec2SecurityGroups, rdsInstances } from '../../providers/aws/datasets.js';
+import { describeRule, openFamiliesLabel, prefixListEvidence, prefixListIndex, tcpPortExposure, unevaluatedReason, type PortExposure } from './support/ingress.js';
 import { rdsInstanceResource } from './support/rds.js';
 
 /** The port the instance listens on: the endpoint's, else DbInstancePort (0 means not reported). */
@@ -21,14 +21,15 @@ export default defineControl({
   hipaa: ['164.312(a)(1)'],
   scope: 'region',
   description:
-    'A DB instance with PubliclyAccessible set gets a DNS name that resolves to a public IP address, so only its security groups (and network ACLs) stand between the database and the internet. It is critical when one of its security groups also admits the whole internet on the database port.',
+    'A DB instance with PubliclyAccessible set gets a DNS name that resolves to a public IP address, so only its security groups (and network ACLs) stand between the database and the internet. It is critical when one of its security groups also admits the whole internet on the database port, directly or through the entries of a customer-managed prefix list.',
   remediation: {
     text: 'Modify the DB instance and set Public access to "Not publicly accessible" (`aws rds modify-db-instance --db-instance-identifier <id> --no-publicly-accessible --apply-immediately`), reach it through a VPN, bastion or private connectivity, and remove security group rules that admit 0.0.0.0/0 or ::/0 on the database port.',
     url: 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.Hiding',
   },
   reads: { instances: rdsInstances },
-  context: { securityGroups: ec2SecurityGroups },
-  evaluate({ instances }, { securityGroups }, ctx): Judgement[] {
+  context: { securityGroups: ec2SecurityGroups, prefixLists: ec2PrefixLists },
+  evaluate({ instances }, { securityGroups, prefixLists }, ctx): Judgement[] {
+    const lists = prefixListIndex(prefixLists?.items);
     const groupsById = new Map<string, SecurityGroupRecord>();
     for (const group of securityGroups?.items ?? []) if (group.GroupId !== undefined) groupsById.set(group.GroupId, group);
 
@@ -71,7 +72,7 @@ export default defineControl({
       const active = (instance.VpcSecurityGroups ?? []).filter((g) => g.VpcSecurityGroupId !== undefined && (g.Status === undefined || g.Status === 'active'));
       const open: Array<{ group: SecurityGroupRecord; exposure: PortExposure }> = [];
       const missing: string[] = [];
-      const prefixLists: string[] = [];
+      const unevaluated: string[] = [];
       for (const membership of active) {
         const groupId = membership.VpcSecurityGroupId ?? '';
         const group = groupsById.get(groupId);
@@ -79,17 +80,17 @@ export default defineControl({
           missing.push(groupId);
           continue;
         }
-        const exposure = tcpPortExposure(group.IpPermissions, port);
+        const exposure = tcpPortExposure(group.IpPermissions, port, lists);
         if (exposure.ipv4 || exposure.ipv6) open.push({ group, exposure });
-        prefixLists.push(...exposure.prefixLists);
+        unevaluated.push(...exposure.unevaluatedPrefixLists);
       }
 
       if (open.length > 0) {
         const details = open
-          .map(({ group, exposure }) => `${group.GroupId} admits ${openFamiliesLabel(exposure)} on ${portLabel} (${exposure.offending.map(describeRule).join('; ')})`)
+          .map(({ group, exposure }) => `${group.GroupId ?? '(unknown security group)'} admits ${openFamiliesLabel(exposure)} on ${portLabel} (${exposure.offending.map((rule) => describeRule(rule, lists)).join('; ')})`)
           .join('; ');
         for (const { group, exposure } of open) {
-          evidence.push(evidenceFrom(securityGroups, { GroupId: group.GroupId, GroupName: group.GroupName, IpPermissions: exposure.offending }));
+          evidence.push(evidenceFrom(securityGroups, { GroupId: group.GroupId, GroupName: group.GroupName, IpPermissions: exposure.offending }), ...prefixListEvidence(prefixLists, exposure));
         }
         return {
           resource,
@@ -106,7 +107,7 @@ export default defineControl({
           ? `its active security groups (${checked.join(', ')}) do not admit the whole internet on ${portLabel}`
           : 'it lists no active VPC security group that could be evaluated',
         ...(missing.length > 0 ? [`security group(s) ${missing.join(', ')} were not found in DescribeSecurityGroups and were not evaluated`] : []),
-        ...(prefixLists.length > 0 ? [`prefix list(s) ${[...new Set(prefixLists)].join(', ')} on rules reaching ${portLabel} were not evaluated (their entries are not read)`] : []),
+        ...(unevaluated.length > 0 ? [`prefix list(s) ${[...new Set(unevaluated)].join(', ')} on rules reaching ${portLabel} were not evaluated (${unevaluatedReason(lists)}), so severity stays high`] : []),
       ];
       return { resource, status: 'FAIL', message: `${base}; ${notes.join('; ')}.`, evidence };
     });

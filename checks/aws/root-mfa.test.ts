@@ -63,6 +63,9 @@ describe('aws-root-mfa', () => {
     const result = only([{ AccountMFAEnabled: 0, AccountAccessKeysPresent: 0 }]);
     expect(result.status).toBe('FAIL');
     expect(result.message).toContain('AccountPasswordPresent absent');
+    // Neither a password nor keys are shown, so "can still authenticate" would overstate it.
+    expect(result.message).toContain('cannot be shown to be unable to authenticate');
+    expect(only([{ AccountMFAEnabled: 0, AccountPasswordPresent: 1, AccountAccessKeysPresent: 0 }]).message).toContain('can still authenticate: a root password is set');
   });
 
   it('reports ERROR when AccountMFAEnabled is absent', () => {

@@ -56,11 +56,12 @@ export default defineControl({
       password === undefined ? 'AccountPasswordPresent absent (a root password cannot be ruled out)' : password > 0 ? 'a root password is set' : 'no root password',
       accessKeys === undefined ? 'AccountAccessKeysPresent absent' : accessKeys > 0 ? 'root access keys exist' : 'no root access keys',
     ];
+    const canAuthenticate = (password !== undefined && password > 0) || (accessKeys !== undefined && accessKeys > 0);
     return [
       {
         resource,
         status: 'FAIL',
-        message: `The root user of account ${ctx.account} has no MFA device (AccountMFAEnabled 0) and can still authenticate: ${credentials.join(', ')}.`,
+        message: `The root user of account ${ctx.account} has no MFA device (AccountMFAEnabled ${mfa}) and ${canAuthenticate ? 'can still authenticate' : 'cannot be shown to be unable to authenticate'}: ${credentials.join(', ')}.`,
         evidence,
       },
     ];

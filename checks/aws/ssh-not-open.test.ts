@@ -2,7 +2,7 @@ import type { IpPermission } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import control from './ssh-not-open.js';
 import { ACCOUNT, collected, judge, statuses } from '../../test/support/checks.js';
-import type { NetworkInterfaceRecord, SecurityGroupRecord } from '../../providers/aws/datasets.js';
+import type { NetworkInterfaceRecord, PrefixListRecord, SecurityGroupRecord } from '../../providers/aws/datasets.js';
 
 const groups = (items: SecurityGroupRecord[]) => ({ securityGroups: collected('ec2:DescribeSecurityGroups', items, 'eu-west-1') });
 const enis = (items: NetworkInterfaceRecord[]) => ({ networkInterfaces: collected('ec2:DescribeNetworkInterfaces', items, 'eu-west-1') });
@@ -36,7 +36,7 @@ const one = (permissions: IpPermission[], interfaces: NetworkInterfaceRecord[] |
 describe('aws-ssh-not-open', () => {
   it('has the metadata the product table gives it', () => {
     expect(control).toMatchObject({ id: 'aws-ssh-not-open', area: 'ssh', severity: 'high', scope: 'region', hipaa: ['164.312(a)(1)', '164.312(e)(1)'] });
-    expect(Object.keys(control.context)).toEqual(['networkInterfaces']);
+    expect(Object.keys(control.context)).toEqual(['networkInterfaces', 'prefixLists']);
   });
 
   it('fails 0.0.0.0/0 on TCP 22 at critical when attached to an interface with a public IPv4, quoting the rule and the interface', () => {
@@ -159,17 +159,90 @@ describe('aws-ssh-not-open', () => {
       expect(result.message).toContain('Malformed CIDR(s) "bogus"');
     });
 
-    it('does not count referenced security groups or prefix lists as the internet, and names unevaluated prefix lists', () => {
+    it('does not count referenced security groups as the internet; a prefix list whose entries were not read makes it ERROR, naming it', () => {
       const result = one([{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, UserIdGroupPairs: [{ GroupId: 'sg-bastion' }], PrefixListIds: [{ PrefixListId: 'pl-0abc' }] }]);
+      expect(result.status).toBe('ERROR');
+      expect(result.message).toContain('prefix list(s) pl-0abc on a rule admitting TCP 22 (their entries could not be read');
+      const groupOnly = one([{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, UserIdGroupPairs: [{ GroupId: 'sg-bastion' }] }]);
+      expect(groupOnly.status).toBe('PASS');
+      expect(groupOnly.message).toContain('only from security group sg-bastion');
+    });
+
+    it('says a rule reaching 22 with no source admits no one, rather than "only from no source"', () => {
+      const result = one([{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [], Ipv6Ranges: [], UserIdGroupPairs: [], PrefixListIds: [] }]);
       expect(result.status).toBe('PASS');
-      expect(result.message).toContain('security group sg-bastion');
-      expect(result.message).toContain('pl-0abc');
-      expect(result.message).toContain('not evaluated');
+      expect(result.message).toContain('name no source, so they admit no one');
     });
 
     it('does not mention prefix lists on rules that do not reach 22', () => {
       const result = one([{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: 'pl-web' }] }]);
       expect(result.message).not.toContain('pl-web');
+    });
+  });
+
+  describe('prefix lists (DescribeManagedPrefixLists + GetManagedPrefixListEntries)', () => {
+    // As the collector keeps them: DescribeManagedPrefixLists' fields, and for customer-managed lists the
+    // entries GetManagedPrefixListEntries returned (Cidr, Description).
+    const vendor: PrefixListRecord = {
+      PrefixListId: 'pl-0a1b2c3d4e5f60001',
+      PrefixListName: 'vendor-access',
+      OwnerId: ACCOUNT,
+      AddressFamily: 'IPv4',
+      Entries: [
+        { Cidr: '203.0.113.0/24', Description: 'Larkspur HQ' },
+        { Cidr: '0.0.0.0/0', Description: 'vendor (temporary)' },
+      ],
+    };
+    const halves: PrefixListRecord = { PrefixListId: 'pl-0a1b2c3d4e5f60002', PrefixListName: 'low-half', OwnerId: ACCOUNT, AddressFamily: 'IPv4', Entries: [{ Cidr: '0.0.0.0/1' }] };
+    const office: PrefixListRecord = { PrefixListId: 'pl-0a1b2c3d4e5f60003', PrefixListName: 'office', OwnerId: ACCOUNT, AddressFamily: 'IPv4', Entries: [{ Cidr: '198.51.100.0/24' }] };
+    const empty: PrefixListRecord = { PrefixListId: 'pl-0a1b2c3d4e5f60004', PrefixListName: 'unused', OwnerId: ACCOUNT, AddressFamily: 'IPv6', Entries: [] };
+    // AWS-managed lists: owner AWS, a com.amazonaws.* name; the collector does not read their entries.
+    const instanceConnect: PrefixListRecord = { PrefixListId: 'pl-0e4bcff02b13bef1e', PrefixListName: 'com.amazonaws.eu-west-1.ec2-instance-connect', OwnerId: 'AWS', AddressFamily: 'IPv4' };
+    const lists = (...items: PrefixListRecord[]) => ({ prefixLists: collected('ec2:DescribeManagedPrefixLists', items, 'eu-west-1') });
+    const viaList = (...ids: string[]): IpPermission => ({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, PrefixListIds: ids.map((PrefixListId) => ({ PrefixListId })) });
+    const judgeWith = (permissions: IpPermission[], known: PrefixListRecord[]) => {
+      const [result] = judge(control, groups([group(permissions)]), { region: 'eu-west-1', context: { ...enis([publicEni]), ...lists(...known) } });
+      if (result === undefined) throw new Error('no result');
+      return result;
+    };
+
+    it('fails a customer-managed list holding 0.0.0.0/0, quoting its entries in the message and the evidence', () => {
+      const result = judgeWith([viaList(vendor.PrefixListId ?? '')], [vendor, instanceConnect]);
+      expect(result.status).toBe('FAIL');
+      expect(result.severity).toBe('critical');
+      expect(result.message).toContain('admits the whole IPv4 internet to TCP 22: tcp port 22 from prefix list pl-0a1b2c3d4e5f60001 (vendor-access: 203.0.113.0/24, 0.0.0.0/0)');
+      expect(result.evidence).toContainEqual(expect.objectContaining({ api: 'ec2:GetManagedPrefixListEntries', fields: { PrefixLists: [vendor] } }));
+    });
+
+    it('pools list entries with CIDRs on other rules: a list with one half and a rule with the other fail together', () => {
+      const result = judgeWith([viaList(halves.PrefixListId ?? ''), ssh(['128.0.0.0/1'])], [halves]);
+      expect(result.status).toBe('FAIL');
+      expect(result.message).toContain('prefix list pl-0a1b2c3d4e5f60002 (low-half: 0.0.0.0/1)');
+      expect(result.message).toContain('128.0.0.0/1');
+    });
+
+    it('passes a list of office ranges, an empty list and an AWS-managed service list, describing each', () => {
+      const result = judgeWith([viaList(office.PrefixListId ?? '', empty.PrefixListId ?? '', instanceConnect.PrefixListId ?? '')], [office, empty, instanceConnect]);
+      expect(result.status).toBe('PASS');
+      expect(result.message).toContain('prefix list pl-0a1b2c3d4e5f60003 (office: 198.51.100.0/24)');
+      expect(result.message).toContain('prefix list pl-0a1b2c3d4e5f60004 (unused: no entries)');
+      expect(result.message).toContain('prefix list pl-0e4bcff02b13bef1e (com.amazonaws.eu-west-1.ec2-instance-connect, AWS-managed service ranges)');
+    });
+
+    it('is ERROR for a list the region did not return (its entries are unknown), but FAIL when the group is open anyway', () => {
+      const unknown = judgeWith([viaList('pl-0shared000000001')], [office]);
+      expect(unknown.status).toBe('ERROR');
+      expect(unknown.message).toContain('not among the prefix lists DescribeManagedPrefixLists returned');
+      const open = judgeWith([viaList('pl-0shared000000001'), ssh()], [office]);
+      expect(open.status).toBe('FAIL');
+      expect(open.message).toContain('Also prefix list(s) pl-0shared000000001');
+    });
+
+    it('fails a list whose entries split IPv6 into halves', () => {
+      const v6: PrefixListRecord = { PrefixListId: 'pl-0a1b2c3d4e5f60005', PrefixListName: 'v6', OwnerId: ACCOUNT, AddressFamily: 'IPv6', Entries: [{ Cidr: '::/1' }, { Cidr: '8000::/1' }] };
+      const result = judgeWith([viaList(v6.PrefixListId ?? '')], [v6]);
+      expect(result.status).toBe('FAIL');
+      expect(result.message).toContain('the whole IPv6 internet');
     });
   });
 

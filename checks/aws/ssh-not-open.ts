@@ -1,8 +1,8 @@
 import { defineControl, evidenceFrom, type Judgement } from '../../core/control.js';
 import type { Severity } from '../../core/model.js';
 import type { NetworkInterfaceRecord } from '../../providers/aws/datasets.js';
-import { ec2NetworkInterfaces, ec2SecurityGroups } from '../../providers/aws/datasets.js';
-import { describeRule, openFamiliesLabel, tcpPortExposure, type PortExposure } from './support/ingress.js';
+import { ec2NetworkInterfaces, ec2PrefixLists, ec2SecurityGroups } from '../../providers/aws/datasets.js';
+import { describePrefixList, describeRule, openFamiliesLabel, prefixListEvidence, prefixListIndex, tcpPortExposure, unevaluatedReason, type PortExposure } from './support/ingress.js';
 import { awsResource, ec2Arn } from './support/resources.js';
 
 const SSH_PORT = 22;
@@ -52,14 +52,15 @@ export default defineControl({
   hipaa: ['164.312(a)(1)', '164.312(e)(1)'],
   scope: 'region',
   description:
-    'No security group may admit the whole internet (IPv4 or IPv6, in one CIDR or split across several) to TCP port 22, whether by a TCP rule whose port range includes 22 or by an all-traffic rule. Severity is raised to critical when the group is on a network interface the internet can reach (a public IPv4 address or an IPv6 address in the open family), and lowered to medium when the group is on no network interface at all.',
+    'No security group may admit the whole internet (IPv4 or IPv6, in one CIDR or split across several) to TCP port 22, whether by a TCP rule whose port range includes 22 or by an all-traffic rule. A customer-managed prefix list a rule references counts as its entries (read with GetManagedPrefixListEntries), pooled with the other CIDRs; an AWS-managed list (com.amazonaws.*) holds a service\'s address ranges and is not the internet. A group whose only other sources are prefix lists whose entries could not be read is ERROR, not PASS. Severity is raised to critical when the group is on a network interface the internet can reach (a public IPv4 address or an IPv6 address in the open family), and lowered to medium when the group is on no network interface at all.',
   remediation: {
-    text: 'Remove the inbound rules that admit 0.0.0.0/0 or ::/0 (or ranges that add up to them) on TCP 22. Use AWS Systems Manager Session Manager or EC2 Instance Connect Endpoint instead of open SSH, or restrict the source to known address ranges or a security group. Delete unused security groups.',
+    text: 'Remove the inbound rules that admit 0.0.0.0/0 or ::/0 (or ranges that add up to them, directly or through a prefix list) on TCP 22. Use AWS Systems Manager Session Manager or EC2 Instance Connect Endpoint instead of open SSH, or restrict the source to known address ranges or a security group. Delete unused security groups.',
     url: 'https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html',
   },
   reads: { securityGroups: ec2SecurityGroups },
-  context: { networkInterfaces: ec2NetworkInterfaces },
-  evaluate({ securityGroups }, { networkInterfaces }, ctx): Judgement[] {
+  context: { networkInterfaces: ec2NetworkInterfaces, prefixLists: ec2PrefixLists },
+  evaluate({ securityGroups }, { networkInterfaces, prefixLists }, ctx): Judgement[] {
+    const lists = prefixListIndex(prefixLists?.items);
     const enisByGroup = new Map<string, NetworkInterfaceRecord[]>();
     for (const eni of networkInterfaces?.items ?? []) {
       for (const group of eni.Groups ?? []) {
@@ -74,29 +75,36 @@ export default defineControl({
       const id = group.GroupId ?? '(unknown security group)';
       const resource = awsResource(ec2Arn(ctx.region, group.OwnerId ?? ctx.account, 'security-group', id), id, 'AWS::EC2::SecurityGroup', group.Tags, group.GroupName);
       const label = `Security group ${id}${group.GroupName === undefined ? '' : ` (${group.GroupName})`}`;
-      const exposure = tcpPortExposure(group.IpPermissions, SSH_PORT);
+      const exposure = tcpPortExposure(group.IpPermissions, SSH_PORT, lists);
       const notes: string[] = [];
-      if (exposure.prefixLists.length > 0) {
-        notes.push(`Prefix list(s) ${exposure.prefixLists.join(', ')} on a rule admitting TCP 22 were not evaluated (their entries are not read).`);
-      }
+      const unevaluated = exposure.unevaluatedPrefixLists.length > 0 ? `prefix list(s) ${exposure.unevaluatedPrefixLists.join(', ')} on a rule admitting TCP 22 (${unevaluatedReason(lists)})` : undefined;
+      const listEvidence = prefixListEvidence(prefixLists, exposure);
       if (exposure.malformed.length > 0) {
         notes.push(`Malformed CIDR(s) ${exposure.malformed.map((c) => `"${c}"`).join(', ')} on a rule admitting TCP 22 were ignored.`);
       }
       const tail = notes.length > 0 ? ` ${notes.join(' ')}` : '';
 
       if (!exposure.ipv4 && !exposure.ipv6) {
-        const sources = [...exposure.cidrs, ...exposure.groupReferences.map((g) => `security group ${g}`), ...exposure.prefixLists.map((p) => `prefix list ${p}`)];
+        const evidence = [evidenceFrom(securityGroups, { GroupId: group.GroupId, GroupName: group.GroupName, VpcId: group.VpcId, IpPermissions: exposure.rules }), ...listEvidence];
+        if (unevaluated !== undefined) {
+          return { resource, status: 'ERROR', message: `Could not tell whether ${label} admits the whole internet to TCP 22: ${unevaluated}; its other sources do not.${tail}`, evidence };
+        }
+        const sources = [...exposure.cidrs, ...exposure.groupReferences.map((g) => `security group ${g}`), ...exposure.prefixLists.map((p) => `prefix list ${describePrefixList(p, lists)}`)];
+        // A rule can name no source at all (EC2 does not return one, but nothing stops a response from omitting them).
         const message =
           exposure.rules.length === 0
             ? `${label} has no inbound rule admitting TCP 22.${tail}`
-            : `${label} admits TCP 22 only from ${sources.length > 0 ? sources.join(', ') : 'no source'}, which is not the whole internet.${tail}`;
-        const evidence = [evidenceFrom(securityGroups, { GroupId: group.GroupId, GroupName: group.GroupName, VpcId: group.VpcId, IpPermissions: exposure.rules })];
+            : sources.length === 0
+              ? `${label} has inbound rule(s) reaching TCP 22 that name no source, so they admit no one.${tail}`
+              : `${label} admits TCP 22 only from ${sources.join(', ')}, which is not the whole internet.${tail}`;
         return { resource, status: 'PASS', message, evidence };
       }
+      if (unevaluated !== undefined) notes.push(`Also ${unevaluated}.`);
+      const tailWithLists = notes.length > 0 ? ` ${notes.join(' ')}` : '';
 
-      const rules = exposure.offending.map(describeRule).join('; ');
+      const rules = exposure.offending.map((rule) => describeRule(rule, lists)).join('; ');
       const opening = `${label} admits ${openFamiliesLabel(exposure)} to TCP 22: ${rules}.`;
-      const evidence = [evidenceFrom(securityGroups, { GroupId: group.GroupId, GroupName: group.GroupName, VpcId: group.VpcId, IpPermissions: exposure.offending })];
+      const evidence = [evidenceFrom(securityGroups, { GroupId: group.GroupId, GroupName: group.GroupName, VpcId: group.VpcId, IpPermissions: exposure.offending }), ...listEvidence];
 
       let severity: Severity;
       let context: string;
@@ -133,7 +141,7 @@ export default defineControl({
           }),
         );
       }
-      return { resource, status: 'FAIL', severity, message: `${opening} ${context}${tail}`, evidence };
+      return { resource, status: 'FAIL', severity, message: `${opening} ${context}${tailWithLists}`, evidence };
     });
   },
 });

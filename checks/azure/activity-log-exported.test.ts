@@ -27,27 +27,36 @@ describe('azure-activity-log-exported', () => {
     expect(result.region).toBe('global');
   });
 
-  it('fails a setting that exports Administrative only, naming the missing Security category', () => {
+  it('fails a setting that exports Administrative only, naming the missing categories', () => {
     const result = verdict([setting('activity-to-law', { workspaceId: WORKSPACE }, ['Administrative'])]);
     expect(result.status).toBe('FAIL');
-    expect(result.message).toContain('Security category');
+    expect(result.message).toContain('exports the Alert, Policy, Security categories (CIS Azure 5.1.2 requires Administrative, Alert, Policy, Security)');
     expect(result.message).toContain('activity-to-law exports Administrative to Log Analytics workspace law-sec');
   });
 
-  it('passes Administrative and Security, or the allLogs category group', () => {
-    expect(verdict([setting('both', { workspaceId: WORKSPACE }, ['Administrative', 'Security', 'Policy'])]).status).toBe('PASS');
+  it('fails Administrative and Security without Alert and Policy (CIS Azure 5.1.2), naming the one missing', () => {
+    const result = verdict([setting('both', { workspaceId: WORKSPACE }, ['Administrative', 'Security', 'Policy'])]);
+    expect(result.status).toBe('FAIL');
+    expect(result.message).toContain('exports the Alert category (CIS Azure 5.1.2');
+    expect(control.description).toContain('CIS Microsoft Azure Foundations Benchmark 5.1.2');
+  });
+
+  it('passes Administrative, Alert, Policy and Security, or the allLogs category group', () => {
+    const four = verdict([setting('four', { workspaceId: WORKSPACE }, ['Administrative', 'Security', 'Policy', 'Alert'])]);
+    expect(four.status).toBe('PASS');
+    expect(four.message).toContain('exported with the Administrative, Alert, Policy, Security categories');
     const all = verdict([setting('all', { storageAccountId: STORAGE }, 'allLogs')]);
     expect(all.status).toBe('PASS');
     expect(all.message).toContain('all categories (allLogs)');
   });
 
   it('counts categories split across two settings that both deliver somewhere', () => {
-    expect(verdict([setting('admin', { workspaceId: WORKSPACE }, ['Administrative']), setting('security', { storageAccountId: STORAGE }, ['Security'])]).status).toBe('PASS');
+    expect(verdict([setting('admin', { workspaceId: WORKSPACE }, ['Administrative', 'Policy']), setting('security', { storageAccountId: STORAGE }, ['Security', 'Alert'])]).status).toBe('PASS');
   });
 
   it('does not count categories listed but disabled (the portal default), nor a setting without a destination', () => {
     expect(verdict([setting('nothing-ticked', { workspaceId: WORKSPACE }, [])]).status).toBe('FAIL');
-    const nowhere = verdict([setting('nowhere', {}, ['Administrative', 'Security'])]);
+    const nowhere = verdict([setting('nowhere', {}, ['Administrative', 'Alert', 'Policy', 'Security'])]);
     expect(nowhere.status).toBe('FAIL');
     expect(nowhere.message).toContain('has no destination');
   });
@@ -55,7 +64,7 @@ describe('azure-activity-log-exported', () => {
   it('reads categories and allLogs case-insensitively, and does not count other category groups', () => {
     const lower: DiagnosticSettingRecord = {
       name: 'lower',
-      properties: { workspaceId: WORKSPACE, logs: [{ category: 'administrative', enabled: true }, { category: 'SECURITY', enabled: true }] },
+      properties: { workspaceId: WORKSPACE, logs: [{ category: 'administrative', enabled: true }, { category: 'SECURITY', enabled: true }, { category: 'alert', enabled: true }, { category: 'POLICY', enabled: true }] },
     };
     expect(verdict([lower]).status).toBe('PASS');
     expect(verdict([{ name: 'group', properties: { workspaceId: WORKSPACE, logs: [{ categoryGroup: 'AllLogs', enabled: true }] } }]).status).toBe('PASS');

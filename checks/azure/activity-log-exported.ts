@@ -3,8 +3,11 @@ import type { DiagnosticSettingRecord } from '../../providers/azure/datasets.js'
 import { azureActivityLogDiagnosticSettings } from '../../providers/azure/datasets.js';
 import { nameOf } from './support/resources.js';
 
-/** The activity log categories that must leave the 90-day activity log: who changed what, and security alerts. */
-const REQUIRED = ['Administrative', 'Security'] as const;
+/**
+ * The activity log categories that must leave the 90-day activity log (CIS Azure 5.1.2): who changed what,
+ * fired alerts, Azure Policy actions, and Defender for Cloud security alerts.
+ */
+const REQUIRED = ['Administrative', 'Alert', 'Policy', 'Security'] as const;
 const ALL_LOGS = 'alllogs';
 
 interface SettingReading {
@@ -65,14 +68,14 @@ export default defineControl({
   id: 'azure-activity-log-exported',
   provider: 'azure',
   area: 'audit',
-  title: 'The activity log is exported with Administrative and Security events',
+  title: 'Activity log exported with Administrative, Alert, Policy and Security events',
   severity: 'high',
   hipaa: ['164.312(b)'],
   scope: 'account',
   description:
-    'Azure keeps a subscription\'s activity log (every create, update and delete through Resource Manager, and security alerts) for 90 days only. A subscription diagnostic setting must export at least the Administrative and Security categories (or the allLogs category group) to a Log Analytics workspace, storage account, event hub or partner solution, so audit records outlive that window. A category counts when it is enabled in a setting that has a destination; categories may be split across settings. Legacy log profiles, which Microsoft is retiring, are not counted.',
+    'Azure keeps a subscription\'s activity log (every create, update and delete through Resource Manager, and security alerts) for 90 days only. A subscription diagnostic setting must export at least the Administrative, Alert, Policy and Security categories, as CIS Microsoft Azure Foundations Benchmark 5.1.2 requires (or the allLogs category group), to a Log Analytics workspace, storage account, event hub or partner solution, so audit records outlive that window. A category counts when it is enabled in a setting that has a destination; categories may be split across settings. Legacy log profiles, which Microsoft is retiring, are not counted.',
   remediation: {
-    text: 'Monitor → Activity log → Export Activity Logs → Add diagnostic setting: tick Administrative and Security (or allLogs), send them to a Log Analytics workspace or storage account whose retention meets the policy. `az monitor diagnostic-settings subscription create` does the same from the CLI.',
+    text: 'Monitor → Activity log → Export Activity Logs → Add diagnostic setting: tick Administrative, Alert, Policy and Security (or allLogs), send them to a Log Analytics workspace or storage account whose retention meets the policy. `az monitor diagnostic-settings subscription create` does the same from the CLI.',
     url: 'https://learn.microsoft.com/azure/azure-monitor/essentials/activity-log',
   },
   reads: { settings: azureActivityLogDiagnosticSettings },
@@ -90,12 +93,12 @@ export default defineControl({
     ];
     const described = readings.length === 0 ? '' : ` Settings: ${readings.map(summary).join('; ')}.`;
     if (missing.length === 0) {
-      return [{ resource, status: 'PASS', region: 'global', message: `The subscription's activity log is exported with the Administrative and Security categories.${described}`, evidence }];
+      return [{ resource, status: 'PASS', region: 'global', message: `The subscription's activity log is exported with the ${REQUIRED.join(', ')} categories.${described}`, evidence }];
     }
     const problem =
       readings.length === 0
         ? 'The subscription has no activity-log diagnostic setting'
-        : `No diagnostic setting with a destination exports the ${missing.join(' and ')} categor${missing.length === 1 ? 'y' : 'ies'}`;
+        : `No diagnostic setting with a destination exports the ${missing.join(', ')} categor${missing.length === 1 ? 'y' : 'ies'} (CIS Azure 5.1.2 requires ${REQUIRED.join(', ')})`;
     return [
       {
         resource,

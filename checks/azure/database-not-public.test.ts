@@ -81,7 +81,23 @@ describe('azure-database-not-public', () => {
   it('ignores malformed or reversed rules when deciding critical, and names them', () => {
     const result = one({ sql: [sql('m', 'Enabled', rules(['broken', '0.0.0.0', '999.1.1.1'], ['reversed', '255.255.255.255', '0.0.0.0']))] });
     expect(result.severity).toBe('medium');
-    expect(result.message).toContain('malformed, ignored');
+    expect(result.message).toContain('broken (0.0.0.0–999.1.1.1: not IPv4 addresses, ignored)');
+    expect(result.message).toContain('reversed (255.255.255.255–0.0.0.0: start after end, ignored)');
+    expect(result.message).toContain('no firewall rule admits any address yet; rule(s)');
+    expect(result.message).not.toContain('admits only part of the internet');
+  });
+
+  it('says which bound a rule lacks instead of "?–?" (ARM returns properties without addresses)', () => {
+    const base = rules(['office', '52.1.2.3', '52.1.2.3']);
+    if (!base.ok) throw new Error('unreadable');
+    const office = base.items[0] as FirewallRuleRecord;
+    const bare: FirewallRuleRecord = { ...office, name: 'half-made', properties: {} };
+    const startOnly: FirewallRuleRecord = { ...office, name: 'start-only', properties: { startIpAddress: '198.51.100.1', endIpAddress: '' } };
+    const result = one({ sql: [sql('gaps', 'Enabled', { ...base, items: [office, bare, startOnly] })] });
+    expect(result.message).not.toContain('?');
+    expect(result.message).toContain('half-made (startIpAddress absent, endIpAddress absent: no address range, ignored)');
+    expect(result.message).toContain('start-only (endIpAddress empty: no address range, ignored)');
+    expect(result.message).toContain('its firewall admits only part of the internet: office (52.1.2.3–52.1.2.3, 1 address)');
   });
 
   it('is ERROR, never PASS, when public access is on and the firewall rules could not be read', () => {

@@ -2,6 +2,7 @@ import { defineControl, evidenceFrom, type Collected, type Judgement } from '../
 import type { DatabaseServerRecord, FirewallRuleRecord, FlexibleServerProperties, SqlServerProperties } from '../../providers/azure/datasets.js';
 import { azureMysqlFlexibleServers, azurePostgresFlexibleServers, azureSqlServers } from '../../providers/azure/datasets.js';
 import { addressCount, coversInternet, ipv4Range, touchesInternet, type CidrRange } from './support/addresses.js';
+import { parseIpv4 } from '../support/cidr.js';
 import { armResource, label, regionOf } from './support/resources.js';
 
 /** 0.0.0.0–0.0.0.0: "Allow Azure services and resources to access this server" (any tenant's Azure IPs). */
@@ -31,12 +32,29 @@ function readRule(rule: FirewallRuleRecord): RuleReading {
   return range === undefined ? { rule, azureServices: false } : { rule, range, azureServices: false };
 }
 
+/** A rule bound as the API wrote it, or what is missing. */
+function bound(field: string, value: string | null | undefined): string | undefined {
+  if (value === undefined || value === null) return `${field} absent`;
+  if (value.trim() === '') return `${field} empty`;
+  return undefined;
+}
+
+/** Why a rule gives no address range: a missing bound, text that is not an IPv4 address, or start after end. */
+function unusable(start: string | null | undefined, end: string | null | undefined): string {
+  const missing = [bound('startIpAddress', start), bound('endIpAddress', end)].filter((m): m is string => m !== undefined);
+  if (missing.length > 0) return `${missing.join(', ')}: no address range, ignored`;
+  const from = parseIpv4((start ?? '').trim());
+  const to = parseIpv4((end ?? '').trim());
+  if (from !== undefined && to !== undefined && from > to) return `${start}–${end}: start after end, ignored`;
+  return `${start}–${end}: not IPv4 addresses, ignored`;
+}
+
 function describe(reading: RuleReading): string {
-  const name = reading.rule.name ?? '(unnamed rule)';
-  const start = reading.rule.properties?.startIpAddress ?? '?';
-  const end = reading.rule.properties?.endIpAddress ?? '?';
+  const name = (reading.rule.name ?? '') === '' ? '(unnamed rule)' : reading.rule.name;
+  const start = reading.rule.properties?.startIpAddress;
+  const end = reading.rule.properties?.endIpAddress;
   if (reading.azureServices) return `${name} (0.0.0.0: any Azure service or resource, including other customers')`;
-  if (reading.range === undefined) return `${name} (${start}–${end}: malformed, ignored)`;
+  if (reading.range === undefined) return `${name} (${unusable(start, end)})`;
   const count = addressCount(reading.range);
   return `${name} (${start}–${end}, ${count.toLocaleString('en-US')} address${count === 1n ? '' : 'es'})`;
 }
@@ -134,13 +152,16 @@ function judgeServer<P extends SqlServerProperties | FlexibleServerProperties>(
       evidence: [...evidence(), ruleEvidence],
     };
   }
-  const admitting = readings.filter((r) => r.azureServices || r.range === undefined || touchesInternet(r.range));
+  const admitting = readings.filter((r) => r.azureServices || (r.range !== undefined && touchesInternet(r.range)));
+  const ignored = readings.filter((r) => !r.azureServices && r.range === undefined);
+  const usable = readings.filter((r) => !ignored.includes(r));
+  const ignoredText = ignored.length > 0 ? `; rule(s) ${listed(ignored)} give no address range` : '';
   const rulesText =
-    readings.length === 0
-      ? 'no firewall rule admits any address yet, but one rule is all it takes'
-      : admitting.length === 0
-        ? `its firewall rules admit only private addresses: ${listed(readings)}`
-        : `its firewall admits only part of the internet: ${listed(admitting)}`;
+    admitting.length > 0
+      ? `its firewall admits only part of the internet: ${listed(admitting)}${ignoredText}`
+      : usable.length > 0
+        ? `its firewall rules admit only private addresses: ${listed(usable)}${ignoredText}`
+        : `no firewall rule admits any address yet${ignoredText}, but one rule is all it takes`;
   return {
     resource,
     status: 'FAIL',

@@ -42,6 +42,9 @@ describe('azure-disk-cmek', () => {
     const [result] = judge(control, disks([asDisk(disk(SUB, 'rg', 'old', 'absent'))]));
     expect(result?.status).toBe('FAIL');
     expect(result?.message).toContain('no encryption setting');
+    const sizeless = judge(control, disks([asDisk(disk(SUB, 'rg', 'sizeless', 'absent'), { diskSizeGB: undefined })]))[0];
+    expect(sizeless?.message).toContain('size not reported');
+    expect(sizeless?.message).not.toContain('?');
   });
 
   it('compares the encryption type case-insensitively', () => {

@@ -53,7 +53,7 @@ export default defineControl({
           managedBy: disk.managedBy,
         }),
       ];
-      const context = `${where(disk)}, ${p?.diskSizeGB ?? '?'} GiB`;
+      const context = `${where(disk)}, ${typeof p?.diskSizeGB === 'number' ? `${p.diskSizeGB} GiB` : 'size not reported'}`;
       const lowerType = (type ?? '').toLowerCase();
 
       if (CUSTOMER_KEY_TYPES.has(lowerType)) {

@@ -38,6 +38,15 @@ describe('gcp-cloudsql-not-public', () => {
     const [result] = judge(control, instances([instance('proxy-only', { ipv4Enabled: true })]));
     expect(result).toMatchObject({ status: 'FAIL', severity: 'medium' });
     expect(result?.message).toContain('Cloud SQL Auth Proxy');
+    expect(result?.message).toContain('no network is authorized to connect to it directly');
+    expect(result?.message).not.toContain('listed networks');
+  });
+
+  it('says "not set" and "not reported", not "?", for a stopped instance missing activationPolicy or state', () => {
+    const [result] = judge(control, instances([instance('halted', { ipv4Enabled: true, authorizedNetworks: [net('203.0.113.0/24', 'office')] }, { state: 'STOPPED' })]));
+    expect(result?.message).toContain('only the listed networks can connect directly');
+    expect(result?.message).toContain('(activationPolicy not set, state STOPPED)');
+    expect(result?.message).not.toContain('?');
   });
 
   it('ignores authorized networks when ipv4Enabled is false, but says they should go', () => {

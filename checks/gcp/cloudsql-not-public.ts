@@ -45,7 +45,9 @@ export default defineControl({
       ];
       const label = `Cloud SQL instance ${resource.id} (${data.databaseVersion ?? 'engine unknown'}, ${region})`;
       const stopped = data.settings?.activationPolicy === 'NEVER' || data.state === 'STOPPED' || data.state === 'SUSPENDED';
-      const stoppedNote = stopped ? ` It is not running now (activationPolicy ${data.settings?.activationPolicy ?? '?'}, state ${data.state ?? '?'}); the setting applies as soon as it starts.` : '';
+      const stoppedNote = stopped
+        ? ` It is not running now (activationPolicy ${data.settings?.activationPolicy ?? 'not set'}, state ${data.state ?? 'not reported'}); the setting applies as soon as it starts.`
+        : '';
 
       if (data.instanceType === 'ON_PREMISES_INSTANCE') {
         return {
@@ -95,14 +97,14 @@ export default defineControl({
       }
       const reach =
         networks.length === 0
-          ? 'no authorized networks, so only the Cloud SQL Auth Proxy and Cloud SQL connectors (IAM-authorised) can connect over it'
-          : `authorized networks ${listed(networks.map(describe), 10)}, which are not the whole internet`;
+          ? 'no authorized networks, so only the Cloud SQL Auth Proxy and Cloud SQL connectors (IAM-authorised) can connect over it. Severity medium: the database has an internet address, but no network is authorized to connect to it directly'
+          : `authorized networks ${listed(networks.map(describe), 10)}, which are not the whole internet. Severity medium: the database is on the internet, but only the listed networks can connect directly`;
       return {
         resource,
         region,
         status: 'FAIL',
         severity: 'medium',
-        message: `${label} has ${address} with ${reach}. Severity medium: the database is on the internet, but only listed networks can connect.${stoppedNote}${malformedNote}`,
+        message: `${label} has ${address} with ${reach}.${stoppedNote}${malformedNote}`,
         evidence,
       };
     });

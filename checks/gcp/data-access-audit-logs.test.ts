@@ -53,10 +53,48 @@ describe('gcp-data-access-audit-logs', () => {
     expect(result?.message).toContain('DATA_WRITE at project ehr-prod');
   });
 
-  it('lists exempted principals, which go unlogged, even on a pass', () => {
-    const result = verdict(record([{ service: 'allServices', auditLogConfigs: [{ logType: 'DATA_READ', exemptedMembers: ['serviceAccount:etl@p.iam.gserviceaccount.com'] }, { logType: 'DATA_WRITE' }] }]));
-    expect(result?.status).toBe('PASS');
-    expect(result?.message).toContain('DATA_READ exempts serviceAccount:etl@p.iam.gserviceaccount.com');
+  // The IAM policy shape getIamPolicy / Cloud Asset Inventory return (cloud.google.com/iam/docs/reference/rest/v1/Policy#AuditConfig).
+  const exempting: AuditConfig = {
+    service: 'allServices',
+    auditLogConfigs: [
+      { logType: 'ADMIN_READ' },
+      { logType: 'DATA_READ', exemptedMembers: ['serviceAccount:etl@ehr-prod.iam.gserviceaccount.com', 'user:ops@example.com'] },
+      { logType: 'DATA_WRITE' },
+    ],
+  };
+
+  it('fails allServices with exemptedMembers (CIS GCP 2.1), naming the principals, the log type and the level', () => {
+    const result = verdict(record([exempting]));
+    expect(result?.status).toBe('FAIL');
+    expect(result?.message).toContain('but not for every user');
+    expect(result?.message).toContain('DATA_READ exempts serviceAccount:etl@ehr-prod.iam.gserviceaccount.com, user:ops@example.com at project ehr-prod');
+    expect(result?.message).toContain('CIS GCP 2.1');
+    expect(result?.evidence[0]?.fields).toMatchObject({ auditConfigs: [exempting] });
+    expect(control.description).toContain('CIS Google Cloud Platform Foundation Benchmark 2.1');
+  });
+
+  it('fails on an exemption inherited from the organisation, and on ADMIN_READ exemptions too', () => {
+    const inherited = verdict(record([all('DATA_READ', 'DATA_WRITE')], [{ resource: 'organizations/42', ok: true, auditConfigs: [exempting] }]));
+    expect(inherited?.status).toBe('FAIL');
+    expect(inherited?.message).toContain('at organizations/42');
+    const admin = verdict(record([{ service: 'allServices', auditLogConfigs: [{ logType: 'ADMIN_READ', exemptedMembers: ['group:admins@example.com'] }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }] }]));
+    expect(admin?.status).toBe('FAIL');
+    expect(admin?.message).toContain('ADMIN_READ exempts group:admins@example.com');
+  });
+
+  it('does not count an exemption on a single service config, nor an empty exemptedMembers list', () => {
+    const single = verdict(record([all('DATA_READ', 'DATA_WRITE'), { service: 'bigquery.googleapis.com', auditLogConfigs: [{ logType: 'DATA_READ', exemptedMembers: ['user:analyst@example.com'] }] }]));
+    expect(single?.status).toBe('PASS');
+    expect(single?.message).toContain('all services and all users');
+    expect(verdict(record([{ service: 'allServices', auditLogConfigs: [{ logType: 'DATA_READ', exemptedMembers: [] }, { logType: 'DATA_WRITE' }] }]))?.status).toBe('PASS');
+  });
+
+  it('fails, not ERROR, when exemptions are known though an ancestor could not be read', () => {
+    const result = verdict(record([{ service: 'allServices', auditLogConfigs: [{ logType: 'DATA_READ', exemptedMembers: ['user:ops@example.com'] }] }], [{ resource: 'organizations/42', ok: false, code: 'PERMISSION_DENIED', reason: 'denied' }]));
+    expect(result?.status).toBe('FAIL');
+    expect(result?.message).toContain('user:ops@example.com');
+    expect(result?.message).toContain('Whether DATA_WRITE is on for allServices cannot be told');
+    expect(result?.message).toContain('organizations/42 (PERMISSION_DENIED: denied)');
   });
 
   it('is ERROR, not FAIL, when the project lacks it and an ancestor policy could not be read', () => {

@@ -49,6 +49,9 @@ describe('gcp-disk-cmek', () => {
     expect(statuses(results)).toEqual({ csek: 'PASS', raw: 'PASS' });
     expect(JSON.stringify(results)).not.toContain('c2VjcmV0');
     expect(results[1]?.evidence[0]?.fields).toMatchObject({ diskEncryptionKey: { rawKey: '(set; not shown)' } });
+    const blankHash = judge(control, disks([disk('rsa', { diskEncryptionKey: { rsaEncryptedKey: 'ZW5j', sha256: '' } })]))[0];
+    expect(blankHash?.message).toContain('customer-supplied key (CSEK)');
+    expect(blankHash?.message).not.toContain('SHA-256');
   });
 
   it('fails an empty or blank key object and a disk with no diskEncryptionKey at all', () => {

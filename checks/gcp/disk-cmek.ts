@@ -55,7 +55,7 @@ export default defineControl({
           resource,
           region,
           status: 'PASS',
-          message: `${label} is encrypted with a customer-supplied key (CSEK${key?.sha256 === undefined ? '' : `, SHA-256 ${key.sha256}`}); Google does not hold this key, so losing it loses the data.`,
+          message: `${label} is encrypted with a customer-supplied key (CSEK${key?.sha256 === undefined || key.sha256 === '' ? '' : `, SHA-256 ${key.sha256}`}); Google does not hold this key, so losing it loses the data.`,
           evidence,
         };
       }

@@ -42,6 +42,11 @@ describe('gcp-oslogin-2fa', () => {
     }
   });
 
+  it('says a metadata key set with no value is "set with no value", not ""', () => {
+    const [result] = settings(judge(control, data([project([{ key: 'enable-oslogin', value: 'TRUE' }, { key: 'enable-oslogin-2fa' }])])));
+    expect(result?.message).toContain('enable-oslogin-2fa is set with no value');
+  });
+
   it('fails a project metadata with no items at all', () => {
     const [result] = settings(judge(control, data([project(undefined)])));
     expect(result?.status).toBe('FAIL');

@@ -9,7 +9,8 @@ function isTrue(value: string | undefined): boolean {
 }
 
 function quoted(item: MetadataItem | undefined): string {
-  return item === undefined ? 'not set' : `"${item.value ?? ''}"`;
+  if (item === undefined) return 'not set';
+  return item.value === undefined || item.value === '' ? 'set with no value' : `"${item.value}"`;
 }
 
 function userTwoStepResource(project: string): ResourceRef {

@@ -25,7 +25,11 @@ export function registerPolicy(program: Command): void {
       const controls = selectControls({ disabled: config.controls.disabled, providers: [flags.provider] });
       const document =
         flags.provider === 'aws'
-          ? awsScanPolicy(controls, config.aws.accounts.map((a) => a.roleArn))
+          ? awsScanPolicy(
+              controls,
+              config.aws.accounts.map((a) => a.roleArn),
+              config.organization && config.aws.memberRole !== undefined ? config.aws.memberRole.name : undefined,
+            )
           : flags.provider === 'azure'
             ? azureReaderRole(controls, azureSubscriptions(config) ?? [])
             : gcpCustomRole(controls);

@@ -4,7 +4,7 @@
 
 import type { Trail, EventSelector, AdvancedEventSelector } from '@aws-sdk/client-cloudtrail';
 import type { LogGroup } from '@aws-sdk/client-cloudwatch-logs';
-import type { NetworkInterface, SecurityGroup, Volume } from '@aws-sdk/client-ec2';
+import type { ManagedPrefixList, NetworkInterface, PrefixListEntry, SecurityGroup, Volume } from '@aws-sdk/client-ec2';
 import type { DBCluster, DBInstance } from '@aws-sdk/client-rds';
 import { dataset } from '../../core/control.js';
 
@@ -21,6 +21,20 @@ export type SecurityGroupRecord = Pick<
   SecurityGroup,
   'GroupId' | 'GroupName' | 'VpcId' | 'OwnerId' | 'IpPermissions' | 'Tags'
 >;
+
+/**
+ * A managed prefix list of the region (DescribeManagedPrefixLists). `Entries` are read with
+ * GetManagedPrefixListEntries for customer-managed lists only: an AWS-managed list holds a service's
+ * address ranges, not the internet, and its entries are not needed to judge it.
+ */
+export type PrefixListRecord = Pick<ManagedPrefixList, 'PrefixListId' | 'PrefixListName' | 'OwnerId' | 'AddressFamily'> & {
+  Entries?: Array<Pick<PrefixListEntry, 'Cidr' | 'Description'>>;
+};
+
+/** AWS reserves the `com.amazonaws.` name prefix for the prefix lists it manages. */
+export function isAwsManagedPrefixList(list: Pick<ManagedPrefixList, 'PrefixListName'>): boolean {
+  return list.PrefixListName?.startsWith('com.amazonaws.') === true;
+}
 
 export type NetworkInterfaceRecord = Pick<
   NetworkInterface,
@@ -83,7 +97,15 @@ export type TrailDetail<T> = { ok: true; value: T; api: string; region: string; 
 export interface TrailRecord {
   trail: Pick<
     Trail,
-    'Name' | 'TrailARN' | 'HomeRegion' | 'IsMultiRegionTrail' | 'IsOrganizationTrail' | 'S3BucketName' | 'HasCustomEventSelectors' | 'HasInsightSelectors'
+    | 'Name'
+    | 'TrailARN'
+    | 'HomeRegion'
+    | 'IsMultiRegionTrail'
+    | 'IsOrganizationTrail'
+    | 'IncludeGlobalServiceEvents'
+    | 'S3BucketName'
+    | 'HasCustomEventSelectors'
+    | 'HasInsightSelectors'
   >;
   status: TrailDetail<TrailStatusRecord>;
   selectors: TrailDetail<TrailSelectorsRecord>;
@@ -113,6 +135,14 @@ export const ec2SecurityGroups = dataset<SecurityGroupRecord>({
   scope: 'region',
   api: 'ec2:DescribeSecurityGroups',
   actions: ['ec2:DescribeSecurityGroups'],
+});
+
+export const ec2PrefixLists = dataset<PrefixListRecord>({
+  key: 'aws.ec2.prefixLists',
+  provider: 'aws',
+  scope: 'region',
+  api: 'ec2:DescribeManagedPrefixLists',
+  actions: ['ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries'],
 });
 
 export const ec2NetworkInterfaces = dataset<NetworkInterfaceRecord>({
@@ -175,6 +205,7 @@ export const AWS_DATASETS = [
   ec2Volumes,
   ebsDefaultEncryption,
   ec2SecurityGroups,
+  ec2PrefixLists,
   ec2NetworkInterfaces,
   rdsInstances,
   rdsClusters,

@@ -40,4 +40,13 @@ describe('ward policy', () => {
       Resource: ['arn:aws:iam::111111111111:role/WardReadOnly', 'arn:aws:iam::222222222222:role/WardReadOnly'],
     });
   });
+
+  it('lets an organisation scan list the accounts and assume the member role in each of them', () => {
+    const policy = awsScanPolicy(awsControls, ['arn:aws:iam::222222222222:role/Legacy'], 'WardReadOnly');
+    expect(policy.Statement.slice(1)).toEqual([
+      { Sid: 'WardListOrganizationAccounts', Effect: 'Allow', Action: ['organizations:ListAccounts'], Resource: '*' },
+      { Sid: 'WardAssumeMemberRoles', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: ['arn:aws:iam::*:role/WardReadOnly', 'arn:aws:iam::222222222222:role/Legacy'] },
+    ]);
+    expect(awsScanPolicy(awsControls, []).Statement.map((s) => s.Sid)).toEqual(['WardReadOnly']);
+  });
 });

@@ -3,6 +3,7 @@
 import type { AnyControl } from '../../core/control.js';
 import { declaredActions } from '../../core/permissions.js';
 import { AWS_BASE_ACTIONS } from './datasets.js';
+import { ORGANIZATION_ACTIONS } from './organization.js';
 
 export interface IamStatement {
   Sid: string;
@@ -20,14 +21,25 @@ export function awsReadActions(controls: readonly AnyControl[]): string[] {
   return declaredActions(controls, 'aws', AWS_BASE_ACTIONS);
 }
 
+/** The IAM role ARN of `roleName` in every account: what an organisation scan assumes in each member. */
+export function organizationMemberRoleArn(roleName: string): string {
+  return `arn:aws:iam::*:role/${roleName}`;
+}
+
 /**
  * The read statement covers `*` resources because every action in it is a list/describe call that
- * supports no resource-level scoping; assuming member roles is limited to the roles named.
+ * supports no resource-level scoping; assuming member roles is limited to the roles named. An
+ * organisation scan (`organization: true` with `aws.memberRole`) also lists the organisation's accounts
+ * and assumes the member role, by name, in each of them.
  */
-export function awsScanPolicy(controls: readonly AnyControl[], memberRoleArns: readonly string[]): IamPolicyDocument {
+export function awsScanPolicy(controls: readonly AnyControl[], memberRoleArns: readonly string[], organizationMemberRole?: string): IamPolicyDocument {
   const statements: IamStatement[] = [{ Sid: 'WardReadOnly', Effect: 'Allow', Action: awsReadActions(controls), Resource: '*' }];
-  if (memberRoleArns.length > 0) {
-    statements.push({ Sid: 'WardAssumeMemberRoles', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: [...new Set(memberRoleArns)].sort() });
+  if (organizationMemberRole !== undefined) {
+    statements.push({ Sid: 'WardListOrganizationAccounts', Effect: 'Allow', Action: [...ORGANIZATION_ACTIONS], Resource: '*' });
+  }
+  const assumed = [...memberRoleArns, ...(organizationMemberRole === undefined ? [] : [organizationMemberRoleArn(organizationMemberRole)])];
+  if (assumed.length > 0) {
+    statements.push({ Sid: 'WardAssumeMemberRoles', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: [...new Set(assumed)].sort() });
   }
   return { Version: '2012-10-17', Statement: statements };
 }

@@ -166,6 +166,8 @@ describe('Google Cloud provider against the sandbox Cloud Asset API', () => {
 
   it('says ERROR, not FAIL, when the project lacks Data Access logs and the inherited policy cannot be read', async () => {
     const world = { ...demoGcpWorld(), faults: { deniedScopes: [`organizations/${DEMO_ORGANIZATION_ID}`] } };
+    // Without the demo's exemption, which alone would make it a FAIL whatever the organisation says.
+    for (const project of world.projects ?? []) project.auditConfigs = [{ service: 'allServices', auditLogConfigs: [{ logType: 'DATA_WRITE' }] }];
     const { doc } = await scan(world, [`projects/${DEMO_PROJECT_ID}`]);
     const audit = one(doc.results, 'gcp-data-access-audit-logs', DEMO_PROJECT_ID);
     expect(audit.status).toBe('ERROR');
@@ -173,14 +175,27 @@ describe('Google Cloud provider against the sandbox Cloud Asset API', () => {
     expect(one(doc.results, 'gcp-disk-cmek', 'scratch-etl').status).toBe('FAIL');
   });
 
-  it('passes Data Access logs enabled once for the organisation, inherited by the project', async () => {
-    const world = demoGcpWorld();
-    world.organizations = [{ id: DEMO_ORGANIZATION_ID, auditConfigs: [{ service: 'allServices', auditLogConfigs: [{ logType: 'DATA_READ', exemptedMembers: ['user:etl@example-health.com'] }, { logType: 'DATA_WRITE' }] }] }];
-    const { doc } = await scan(world, [`projects/${DEMO_PROJECT_ID}`]);
+  it('fails the demo project for its exempted ETL account, naming it (CIS GCP 2.1)', async () => {
+    const { doc } = await scan(demoGcpWorld(), [`projects/${DEMO_PROJECT_ID}`]);
     const audit = one(doc.results, 'gcp-data-access-audit-logs', DEMO_PROJECT_ID);
-    expect(audit.status).toBe('PASS');
-    expect(audit.message).toContain(`organizations/${DEMO_ORGANIZATION_ID}`);
-    expect(audit.message).toContain('user:etl@example-health.com');
+    expect(audit.status).toBe('FAIL');
+    expect(audit.message).toContain(`DATA_WRITE exempts serviceAccount:etl-loader@${DEMO_PROJECT_ID}.iam.gserviceaccount.com at project ${DEMO_PROJECT_ID}`);
+  });
+
+  it('passes Data Access logs enabled once for the organisation, inherited by the project, and fails an organisation exemption', async () => {
+    const world = demoGcpWorld();
+    for (const project of world.projects ?? []) project.auditConfigs = [];
+    world.organizations = [{ id: DEMO_ORGANIZATION_ID, auditConfigs: [{ service: 'allServices', auditLogConfigs: [{ logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }] }] }];
+    const clean = one((await scan(world, [`projects/${DEMO_PROJECT_ID}`])).doc.results, 'gcp-data-access-audit-logs', DEMO_PROJECT_ID);
+    expect(clean.status).toBe('PASS');
+    expect(clean.message).toContain(`organizations/${DEMO_ORGANIZATION_ID}`);
+
+    const other = demoGcpWorld();
+    for (const project of other.projects ?? []) project.auditConfigs = [];
+    other.organizations = [{ id: DEMO_ORGANIZATION_ID, auditConfigs: [{ service: 'allServices', auditLogConfigs: [{ logType: 'DATA_READ', exemptedMembers: ['user:etl@example-health.com'] }, { logType: 'DATA_WRITE' }] }] }];
+    const exempting = one((await scan(other, [`projects/${DEMO_PROJECT_ID}`])).doc.results, 'gcp-data-access-audit-logs', DEMO_PROJECT_ID);
+    expect(exempting.status).toBe('FAIL');
+    expect(exempting.message).toContain(`DATA_READ exempts user:etl@example-health.com at organizations/${DEMO_ORGANIZATION_ID}`);
   });
 
   it('enumerates every active project under an organisation or folder, each its own target, with its own resources', async () => {

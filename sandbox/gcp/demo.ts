@@ -4,7 +4,7 @@
 // disabled open-SSH rule, an EGRESS rule on 22, an open rule shadowed by a higher-priority deny, a
 // Cloud SQL instance whose authorized networks are listed but unused (no public IP), the _Default log
 // bucket left at its 30 days, OS Login on without 2-step verification, and Data Access logs split
-// between services and the organisation without DATA_READ for all services.
+// between services and the organisation without DATA_READ for all services, and an exempted ETL account.
 
 import type { GcpWorld } from './types.js';
 
@@ -37,8 +37,9 @@ export function demoGcpWorld(): GcpWorld {
         parent: `folders/${DEMO_FOLDER_ID}`,
         labels,
         // DATA_WRITE for every service, DATA_READ only for Cloud Storage: reads of PHI elsewhere go unlogged.
+        // The ETL service account is exempted from DATA_WRITE, so its changes to PHI are never logged either.
         auditConfigs: [
-          { service: 'allServices', auditLogConfigs: [{ logType: 'DATA_WRITE' }] },
+          { service: 'allServices', auditLogConfigs: [{ logType: 'DATA_WRITE', exemptedMembers: [`serviceAccount:etl-loader@${P}.iam.gserviceaccount.com`] }] },
           { service: 'storage.googleapis.com', auditLogConfigs: [{ logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }] },
         ],
         // OS Login is on (any case of "true" counts), but 2-step verification is not required.

@@ -105,7 +105,7 @@ describe('sandbox Cloud Asset API', () => {
     const [project] = assetsOf(asInt.body);
     expect(project?.name).toBe(`//cloudresourcemanager.googleapis.com/projects/${DEMO_PROJECT_NUMBER}`);
     expect(project?.resource).toBeUndefined();
-    expect(project?.iamPolicy?.auditConfigs?.[0]).toEqual({ service: 'allServices', auditLogConfigs: [{ logType: 2 }] });
+    expect(project?.iamPolicy?.auditConfigs?.[0]).toEqual({ service: 'allServices', auditLogConfigs: [{ logType: 2, exemptedMembers: [`serviceAccount:etl-loader@${DEMO_PROJECT_ID}.iam.gserviceaccount.com`] }] });
     const asNames = await get(`${P}/assets?assetTypes=cloudresourcemanager.googleapis.com/Project&contentType=IAM_POLICY`);
     expect(assetsOf(asNames.body)[0]?.iamPolicy?.auditConfigs?.[0]?.auditLogConfigs[0]?.logType).toBe('DATA_WRITE');
   });

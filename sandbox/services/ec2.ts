@@ -1,9 +1,10 @@
 // EC2 (query protocol, XML in the 2016-11-15 namespace): regions, volumes, EBS default encryption,
-// security groups and network interfaces, with ids, filters and MaxResults/NextToken paging.
+// security groups, managed prefix lists and their entries, and network interfaces, with ids, filters and
+// MaxResults/NextToken paging.
 
 import { checkRange, paginate, type Filter, type QueryParams, type XmlHandler } from '../context.js';
 import { AwsError } from '../errors.js';
-import { regionOf, type NetworkInterfaceModel, type PermissionModel, type SecurityGroupModel, type Tag, type VolumeModel } from '../model.js';
+import { regionOf, type NetworkInterfaceModel, type PermissionModel, type PrefixListModel, type SecurityGroupModel, type Tag, type VolumeModel } from '../model.js';
 import { globMatch } from '../util.js';
 import { el, leaf, list } from '../xml.js';
 
@@ -199,6 +200,61 @@ const describeSecurityGroups: XmlHandler = (ctx, params) => {
   return list('securityGroupInfo', 'item', page.items, securityGroupXml) + leaf('nextToken', page.next);
 };
 
+function prefixListXml(p: PrefixListModel): string {
+  return (
+    leaf('prefixListId', p.PrefixListId) +
+    leaf('addressFamily', p.AddressFamily) +
+    leaf('state', p.State) +
+    leaf('prefixListArn', p.PrefixListArn) +
+    leaf('prefixListName', p.PrefixListName) +
+    leaf('maxEntries', p.MaxEntries) +
+    leaf('version', p.Version) +
+    tagSet(p.Tags) +
+    leaf('ownerId', p.OwnerId)
+  );
+}
+
+const prefixListAttribute: Attribute<PrefixListModel> = (p, f) => {
+  switch (f) {
+    case 'prefix-list-id':
+      return [p.PrefixListId];
+    case 'prefix-list-name':
+      return [p.PrefixListName];
+    case 'owner-id':
+      return [p.OwnerId];
+    default:
+      return tagValues(p.Tags, f);
+  }
+};
+
+function prefixListNotFound(id: string): AwsError {
+  return new AwsError('InvalidPrefixListID.NotFound', `The prefix list ID '${id}' does not exist`, 400);
+}
+
+/** Lists the region's own prefix lists, those shared with it and the AWS-managed ones (MaxResults 1–100). */
+const describeManagedPrefixLists: XmlHandler = (ctx, params) => {
+  dryRun(params);
+  const maxResults = params.int('MaxResults');
+  checkRange('ec2', 'maxResults', maxResults, 1, 100);
+  const region = regionOf(ctx.account, ctx.region);
+  const selected = byIds(region.prefixLists, params.list('PrefixListId'), (p) => p.PrefixListId, prefixListNotFound, maxResults, 'prefixListIds');
+  const page = paginate(ctx, applyFilters(selected, params.filters('ec2'), prefixListAttribute), params.get('NextToken'), maxResults);
+  return list('prefixListSet', 'item', page.items, prefixListXml) + leaf('nextToken', page.next);
+};
+
+/** One prefix list's CIDRs (MaxResults 1–100); AWS-managed lists answer too. */
+const getManagedPrefixListEntries: XmlHandler = (ctx, params) => {
+  dryRun(params);
+  const maxResults = params.int('MaxResults');
+  checkRange('ec2', 'maxResults', maxResults, 1, 100);
+  const id = params.get('PrefixListId');
+  if (id === undefined || id === '') throw new AwsError('MissingParameter', "The request must contain the parameter PrefixListId", 400);
+  const found = regionOf(ctx.account, ctx.region).prefixLists.find((p) => p.PrefixListId === id);
+  if (found === undefined) throw prefixListNotFound(id);
+  const page = paginate(ctx, found.Entries, params.get('NextToken'), maxResults);
+  return list('entrySet', 'item', page.items, (e) => leaf('cidr', e.Cidr) + leaf('description', e.Description)) + leaf('nextToken', page.next);
+};
+
 function networkInterfaceXml(n: NetworkInterfaceModel): string {
   const association = n.Association === undefined ? '' : el('association', leaf('publicIp', n.Association.PublicIp) + leaf('publicDnsName', n.Association.PublicDnsName) + leaf('ipOwnerId', n.Association.IpOwnerId));
   const attachment =
@@ -296,6 +352,8 @@ export const EC2_HANDLERS: Record<string, XmlHandler> = {
   DescribeVolumes: describeVolumes,
   GetEbsEncryptionByDefault: getEbsEncryptionByDefault,
   DescribeSecurityGroups: describeSecurityGroups,
+  DescribeManagedPrefixLists: describeManagedPrefixLists,
+  GetManagedPrefixListEntries: getManagedPrefixListEntries,
   DescribeNetworkInterfaces: describeNetworkInterfaces,
 };
 

@@ -29,6 +29,18 @@ describe('ward CLI', () => {
     expect(actions.some((a) => a.includes('*'))).toBe(false);
   });
 
+  it('prints, for an organisation scan, organizations:ListAccounts and sts:AssumeRole on the member role', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ward-cli-'));
+    const config = join(dir, 'ward.config.yml');
+    writeFileSync(config, 'organization: true\naws:\n  memberRole:\n    name: WardReadOnly\n    externalId: shared-secret\n');
+    const { code, stdout, stderr } = await runWard(['policy', '--config', config], { env: cleanEnv(), cwd: dir });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const policy = JSON.parse(stdout) as { Statement: Array<{ Action: string[]; Resource: string | string[] }> };
+    expect(policy.Statement).toContainEqual(expect.objectContaining({ Action: ['organizations:ListAccounts'], Resource: '*' }));
+    expect(policy.Statement).toContainEqual(expect.objectContaining({ Action: ['sts:AssumeRole'], Resource: ['arn:aws:iam::*:role/WardReadOnly'] }));
+  });
+
   it('says in one line how to provide credentials when there are none, and exits 2', async () => {
     const store = join(mkdtempSync(join(tmpdir(), 'ward-cli-')), 'store');
     const { code, stdout, stderr } = await runWard(['scan', '--store', store]);

@@ -70,7 +70,14 @@ describe('AWS controls against the sandbox (demo world)', () => {
       [`${PROD}/us-east-1/vpn-udp`]: 'PASS high',
       [`${STAGING}/us-east-1/debug-range`]: 'FAIL critical',
       [`${STAGING}/us-east-1/jenkins-ssh`]: 'FAIL medium',
+      [`${PROD}/us-east-1/vendor-ssh`]: 'FAIL medium',
+      [`${PROD}/us-east-1/ops-ssh`]: 'PASS high',
     });
+    const vendor = run.scan.results.find((r) => r.controlId === 'aws-ssh-not-open' && r.resource.id === 'sg-0a0a0a0a0a0a0000a');
+    expect(vendor?.message).toContain('tcp port 22 from prefix list pl-0f0f0f0f0f0f00001 (vendor-access: 203.0.113.0/24, 0.0.0.0/0)');
+    expect(vendor?.evidence.map((e) => e.api)).toContain('ec2:GetManagedPrefixListEntries');
+    const ops = run.scan.results.find((r) => r.controlId === 'aws-ssh-not-open' && r.resource.id === 'sg-0a0a0a0a0a0a0000b');
+    expect(ops?.message).toContain('pl-0e4bcff02b13bef1e (com.amazonaws.us-east-1.ec2-instance-connect, AWS-managed service ranges)');
   });
 
   it('judges root and console-user MFA from the account summary and the credential report', () => {
@@ -89,10 +96,24 @@ describe('AWS controls against the sandbox (demo world)', () => {
     const trails = verdicts(run.scan.results, 'aws-cloudtrail-all-regions');
     expect(Object.entries(trails).filter(([, v]) => v.startsWith('FAIL')).map(([k]) => k).sort()).toEqual([
       `${PROD}/eu-west-1/region-coverage`,
+      `${PROD}/us-east-1/region-coverage`,
       `${PROD}/us-east-2/region-coverage`,
       `${PROD}/us-west-2/region-coverage`,
+      `${STAGING}/eu-west-1/region-coverage`,
+      `${STAGING}/us-east-1/region-coverage`,
+      `${STAGING}/us-east-2/region-coverage`,
+      `${STAGING}/us-west-2/region-coverage`,
     ]);
     expect(Object.keys(trails)).toHaveLength(12);
+  });
+
+  it('fails us-east-1 for a single-region trail without global service events, and every region of a trail whose delivery fails', () => {
+    const message = (account: string, region: string) =>
+      run.scan.results.find((r) => r.controlId === 'aws-cloudtrail-all-regions' && r.account === account && r.region === region)?.message ?? '';
+    expect(message(PROD, 'us-east-1')).toContain('prod-trail (single-region, us-east-1): records us-east-1\'s own management events but not global service events (IncludeGlobalServiceEvents false)');
+    expect(message(STAGING, 'eu-west-1')).toContain('staging-trail (multi-region, home us-west-2): logging, but its latest delivery to S3 bucket larkspur-staging-cloudtrail-617493028513 failed (LatestDeliveryError NoSuchBucket)');
+    const evidence = run.scan.results.find((r) => r.controlId === 'aws-cloudtrail-all-regions' && r.account === STAGING && r.region === 'us-west-2')?.evidence ?? [];
+    expect(evidence).toContainEqual(expect.objectContaining({ api: 'cloudtrail:GetTrailStatus', fields: expect.objectContaining({ LatestDeliveryError: 'NoSuchBucket' }) }));
   });
 
   it('judges log retention against the threshold and applies the configured mute', () => {

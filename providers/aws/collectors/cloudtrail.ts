@@ -5,7 +5,7 @@ import { errorCode, errorMessage } from '../errors.js';
 import type { FetchContext } from './fetcher.js';
 import { fetcher, pick } from './fetcher.js';
 
-const TRAIL_FIELDS = ['Name', 'TrailARN', 'HomeRegion', 'IsMultiRegionTrail', 'IsOrganizationTrail', 'S3BucketName', 'HasCustomEventSelectors', 'HasInsightSelectors'] as const;
+const TRAIL_FIELDS = ['Name', 'TrailARN', 'HomeRegion', 'IsMultiRegionTrail', 'IsOrganizationTrail', 'IncludeGlobalServiceEvents', 'S3BucketName', 'HasCustomEventSelectors', 'HasInsightSelectors'] as const;
 
 /** A failed detail read is kept with the trail, so the check can tell "not logging" from "could not see". */
 async function readDetail<T>(api: string, region: string, read: () => Promise<T>): Promise<TrailDetail<T>> {

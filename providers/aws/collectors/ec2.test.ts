@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   DescribeNetworkInterfacesCommand,
   DescribeRegionsCommand,
+  DescribeManagedPrefixListsCommand,
   DescribeSecurityGroupsCommand,
   DescribeVolumesCommand,
   GetEbsEncryptionByDefaultCommand,
+  GetManagedPrefixListEntriesCommand,
 } from '@aws-sdk/client-ec2';
-import { ebsDefaultEncryption, ec2NetworkInterfaces, ec2SecurityGroups, ec2Volumes } from '../datasets.js';
+import { ebsDefaultEncryption, ec2NetworkInterfaces, ec2PrefixLists, ec2SecurityGroups, ec2Volumes } from '../datasets.js';
 import { ACCOUNT, awsError, mockIdentity, openSession } from '../../../test/support/aws.js';
 import { runScan } from '../../../core/engine.js';
 import { awsPlan } from '../provider.js';
@@ -39,6 +41,33 @@ describe('EC2 collectors', () => {
     const session = await openSession();
     expect(await session.collect(ec2SecurityGroups, 'eu-west-1')).toEqual([{ GroupId: 'sg-1' }, { GroupId: 'sg-2' }]);
     expect(await session.collect(ec2NetworkInterfaces, 'eu-west-1')).toEqual([{ NetworkInterfaceId: 'eni-1' }, { NetworkInterfaceId: 'eni-2' }]);
+  });
+
+  it('reads every page of prefix lists and of each customer-managed list\'s entries, not AWS-managed lists\' entries', async () => {
+    const { ec2 } = mockIdentity();
+    ec2.on(DescribeManagedPrefixListsCommand)
+      .resolvesOnce({
+        PrefixLists: [
+          { PrefixListId: 'pl-0a1', AddressFamily: 'IPv4', State: 'create-complete', PrefixListArn: `arn:aws:ec2:eu-west-1:${ACCOUNT}:prefix-list/pl-0a1`, PrefixListName: 'vendors', MaxEntries: 10, Version: 2, Tags: [], OwnerId: ACCOUNT },
+        ],
+        NextToken: 'lists2',
+      })
+      .resolvesOnce({
+        PrefixLists: [{ PrefixListId: 'pl-6da54004', AddressFamily: 'IPv4', State: 'create-complete', PrefixListArn: 'arn:aws:ec2:eu-west-1:aws:prefix-list/pl-6da54004', PrefixListName: 'com.amazonaws.eu-west-1.s3', Tags: [], OwnerId: 'AWS' }],
+      });
+    ec2.on(GetManagedPrefixListEntriesCommand)
+      .resolvesOnce({ Entries: [{ Cidr: '203.0.113.0/24', Description: 'HQ' }], NextToken: 'entries2' })
+      .resolvesOnce({ Entries: [{ Cidr: '0.0.0.0/0' }] });
+    const session = await openSession();
+    expect(await session.collect(ec2PrefixLists, 'eu-west-1')).toEqual([
+      { PrefixListId: 'pl-0a1', PrefixListName: 'vendors', OwnerId: ACCOUNT, AddressFamily: 'IPv4', Entries: [{ Cidr: '203.0.113.0/24', Description: 'HQ' }, { Cidr: '0.0.0.0/0' }] },
+      { PrefixListId: 'pl-6da54004', PrefixListName: 'com.amazonaws.eu-west-1.s3', OwnerId: 'AWS', AddressFamily: 'IPv4' },
+    ]);
+    const entryCalls = ec2.commandCalls(GetManagedPrefixListEntriesCommand);
+    expect(entryCalls).toHaveLength(2);
+    expect(entryCalls.every((c) => c.args[0].input.PrefixListId === 'pl-0a1')).toBe(true);
+    expect(entryCalls[1]?.args[0].input.NextToken).toBe('entries2');
+    expect(ec2PrefixLists.actions).toEqual(['ec2:DescribeManagedPrefixLists', 'ec2:GetManagedPrefixListEntries']);
   });
 
   it('reads the region setting for encryption by default', async () => {

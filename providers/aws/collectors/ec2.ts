@@ -1,15 +1,18 @@
 import {
   GetEbsEncryptionByDefaultCommand,
+  paginateDescribeManagedPrefixLists,
   paginateDescribeNetworkInterfaces,
   paginateDescribeSecurityGroups,
   paginateDescribeVolumes,
+  paginateGetManagedPrefixListEntries,
 } from '@aws-sdk/client-ec2';
-import { ebsDefaultEncryption, ec2NetworkInterfaces, ec2SecurityGroups, ec2Volumes } from '../datasets.js';
-import type { NetworkInterfaceRecord, SecurityGroupRecord, VolumeRecord } from '../datasets.js';
+import { ebsDefaultEncryption, ec2NetworkInterfaces, ec2PrefixLists, ec2SecurityGroups, ec2Volumes, isAwsManagedPrefixList } from '../datasets.js';
+import type { NetworkInterfaceRecord, PrefixListRecord, SecurityGroupRecord, VolumeRecord } from '../datasets.js';
 import { fetcher, pick } from './fetcher.js';
 
 const VOLUME_FIELDS = ['VolumeId', 'Encrypted', 'KmsKeyId', 'State', 'Size', 'VolumeType', 'AvailabilityZone', 'Attachments', 'Tags'] as const;
 const GROUP_FIELDS = ['GroupId', 'GroupName', 'VpcId', 'OwnerId', 'IpPermissions', 'Tags'] as const;
+const PREFIX_LIST_FIELDS = ['PrefixListId', 'PrefixListName', 'OwnerId', 'AddressFamily'] as const;
 const INTERFACE_FIELDS = [
   'NetworkInterfaceId',
   'Groups',
@@ -40,6 +43,25 @@ export const ec2Fetchers = [
     const items: SecurityGroupRecord[] = [];
     for await (const page of paginateDescribeSecurityGroups({ client: clients.ec2(region), pageSize: 1000 }, {})) {
       for (const group of page.SecurityGroups ?? []) items.push(pick(group, GROUP_FIELDS));
+    }
+    return items;
+  }),
+
+  fetcher(ec2PrefixLists, async ({ clients, region }) => {
+    const client = clients.ec2(region);
+    const items: PrefixListRecord[] = [];
+    for await (const page of paginateDescribeManagedPrefixLists({ client, pageSize: 100 }, {})) {
+      for (const list of page.PrefixLists ?? []) {
+        const record: PrefixListRecord = pick(list, PREFIX_LIST_FIELDS);
+        if (list.PrefixListId !== undefined && !isAwsManagedPrefixList(list)) {
+          const entries: NonNullable<PrefixListRecord['Entries']> = [];
+          for await (const part of paginateGetManagedPrefixListEntries({ client, pageSize: 100 }, { PrefixListId: list.PrefixListId })) {
+            for (const entry of part.Entries ?? []) entries.push(pick(entry, ['Cidr', 'Description']));
+          }
+          record.Entries = entries;
+        }
+        items.push(record);
+      }
     }
     return items;
   }),
