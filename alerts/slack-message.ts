@@ -7,6 +7,7 @@
 // blocks, 3000 characters a section, 150 a header, 10 fields of 2000) are kept by construction;
 // whatever does not fit is counted into the "…and N more" line.
 
+import { displaySafe } from '../core/display-text.js';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../core/model.js';
 import type { AlertBatch, AlertItem, AlertKind } from './types.js';
 
@@ -101,9 +102,12 @@ const CAP = {
 // ---------------------------------------------------------------------------------------------
 // Escaping and safe truncation
 
-/** Escapes text for Slack mrkdwn: only &, < and > are control characters there. */
+/**
+ * Escapes text for Slack mrkdwn: &, < and > are its control characters; control characters of the
+ * text itself (a newline that would forge a line, ESC) are shown as escapes (displaySafe).
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+  return displaySafe(text).replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 }
 
 const ELLIPSIS = '…';
@@ -123,7 +127,7 @@ export function escapeAndTruncate(raw: string, max: number): string {
   if (max < ELLIPSIS.length) return '';
   const limit = max - ELLIPSIS.length;
   let out = '';
-  for (const c of raw) {
+  for (const c of displaySafe(raw)) {
     const piece = escapeChar(c);
     if (out.length + piece.length > limit) break;
     out += piece;
@@ -132,7 +136,8 @@ export function escapeAndTruncate(raw: string, max: number): string {
 }
 
 /** Shortens plain text (no escapes) to at most `max` UTF-16 units without splitting a code point. */
-function truncatePlain(text: string, max: number): string {
+function truncatePlain(unsafe: string, max: number): string {
+  const text = displaySafe(unsafe);
   if (text.length <= max) return text;
   const limit = max - ELLIPSIS.length;
   let out = '';

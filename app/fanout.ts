@@ -2,7 +2,7 @@
 // SQS, and a target too large for one invocation continues in a new message.
 
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { PROVIDERS } from '../core/model.js';
+import { parseTrustedShape } from './target-trust.js';
 import type { TargetRef } from './targets.js';
 
 export interface TargetMessage {
@@ -35,12 +35,7 @@ export async function enqueueContinuation(sqs: SQSClient, queueUrl: string, mess
   await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(next) }));
 }
 
+/** A message of exactly the shape enqueueTargets sends (see target-trust.ts for what is checked). */
 export function parseTargetMessage(body: string): TargetMessage {
-  const message = JSON.parse(body) as Partial<TargetMessage>;
-  const target = message.target;
-  const providers: readonly string[] = PROVIDERS;
-  if (typeof message.runId !== 'string' || typeof message.part !== 'number' || target === undefined || typeof target.account !== 'string' || !providers.includes(target.provider)) {
-    throw new Error('not a Ward target message (expected runId, part and a target with provider and account)');
-  }
-  return message as TargetMessage;
+  return parseTrustedShape(body);
 }

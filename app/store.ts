@@ -18,6 +18,7 @@ export function openStore(flag: string | undefined): ScanStore {
   // S3-compatible servers reached through a custom endpoint usually want path-style addressing.
   const customEndpoint = process.env['AWS_ENDPOINT_URL_S3'] ?? process.env['AWS_ENDPOINT_URL'];
   const retentionDays = Number.parseInt(process.env['WARD_EVIDENCE_RETENTION_DAYS'] ?? '', 10);
-  const retention = Number.isInteger(retentionDays) && retentionDays > 0 ? { prefix: 'bundles/', days: retentionDays } : undefined;
+  const mode = process.env['WARD_EVIDENCE_RETENTION_MODE'] === 'COMPLIANCE' ? 'COMPLIANCE' : 'GOVERNANCE';
+  const retention = Number.isInteger(retentionDays) && retentionDays > 0 ? { prefix: 'bundles/', days: retentionDays, mode } as const : undefined;
   return new ScanStore(new S3BlobStore(where, customEndpoint === undefined ? {} : { forcePathStyle: true }, retention));
 }

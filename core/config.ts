@@ -1,11 +1,11 @@
 // ward.config.yml: parsed, validated against a JSON Schema, and turned into settings. Every error
 // names the file, the line, the path inside the file, what was expected and what was found.
 
-import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { explainSchemaErrors, formatPath, type PathSegment } from './schema-errors.js';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { UserError } from './errors.js';
+import { FileTooLargeError, formatCap, readFileCapped } from './read-capped.js';
 import type { Thresholds } from './model.js';
 import type { MuteRule } from './mutes.js';
 
@@ -275,12 +275,16 @@ export function parseConfig(text: string, file: string, knownControls: readonly 
 }
 
 /** Reads the file if it exists; with no file, the defaults apply (scan the current account). */
+/** Read with a cap, so `--config /dev/zero` (or a FIFO, or a huge file) is refused, not hung on. */
+export const CONFIG_MAX_BYTES = 4 * 1024 * 1024;
+
 export function loadConfig(file: string, required: boolean, knownControls: readonly string[]): WardConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileCapped(file, CONFIG_MAX_BYTES).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !required) return applyDefaults({});
+    if (error instanceof FileTooLargeError) throw new UserError(`Configuration ${file} is larger than ${formatCap(CONFIG_MAX_BYTES)}; nothing was scanned. Fix: point --config at a ward.config.yml.`);
     throw new UserError(`Cannot read configuration ${file}: ${(error as Error).message}. Fix: check the --config path.`);
   }
   return parseConfig(text, file, knownControls);

@@ -1,11 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidPayloadError, parseScanPayload } from './payload.js';
 
+/** EventBridge's documented scheduled event. */
+const SCHEDULED = {
+  version: '0',
+  id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: '2015-10-08T16:53:06Z',
+  region: 'us-east-1',
+  resources: ['arn:aws:events:us-east-1:123456789012:rule/my-scheduled-rule'],
+  detail: {},
+};
+
 describe('scan payload', () => {
   it('treats a scheduled event and an empty invocation as "everything configured"', () => {
-    expect(parseScanPayload({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} })).toEqual({});
+    expect(parseScanPayload(SCHEDULED)).toEqual({});
     expect(parseScanPayload({})).toEqual({});
     expect(parseScanPayload(undefined)).toEqual({});
+  });
+
+  it('does not take anything merely resembling the schedule for it: no filter bypass', () => {
+    const lookalikes: unknown[] = [
+      [],
+      ['aws'],
+      { 'detail-type': 'x', accounts: ['only-this'] },
+      { source: 'aws.events', providers: ['aws'] },
+      { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} },
+      { ...SCHEDULED, detail: { accounts: ['x'] } },
+      { ...SCHEDULED, accounts: ['x'] },
+      { ...SCHEDULED, source: 'my.app' },
+    ];
+    for (const payload of lookalikes) expect(() => parseScanPayload(payload), JSON.stringify(payload)).toThrow(InvalidPayloadError);
   });
 
   it('accepts providers, accounts and regions; "all" means every provider', () => {

@@ -25,13 +25,36 @@ export class InvalidPayloadError extends Error {
   override readonly name = 'InvalidPayloadError';
 }
 
-function isScheduledEvent(event: object): boolean {
-  return 'detail-type' in event || ('source' in event && (event as { source: unknown }).source === 'aws.events');
-}
+/**
+ * EventBridge's scheduled event, exactly as documented ("Amazon EventBridge events: Scheduled
+ * Event"): every key present, nothing else, source aws.events and an empty detail. Anything merely
+ * resembling it (a `detail-type` key, `source: "aws.events"`) is validated as a payload instead.
+ */
+const SCHEDULED_EVENT_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'],
+  properties: {
+    version: { const: '0' },
+    id: { type: 'string', pattern: '^[0-9a-fA-F-]{36}$' },
+    'detail-type': { const: 'Scheduled Event' },
+    source: { const: 'aws.events' },
+    account: { type: 'string', pattern: '^[0-9]{12}$' },
+    time: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' },
+    region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$' },
+    resources: { type: 'array', minItems: 1, maxItems: 5, items: { type: 'string', pattern: '^arn:aws[a-z-]*:(events|scheduler):[a-z0-9-]+:[0-9]{12}:' } },
+    detail: { type: 'object', maxProperties: 0 },
+  },
+} as const;
 
-/** A scheduled event or an empty invocation means "everything configured". */
+const isScheduledEvent = new Ajv().compile(SCHEDULED_EVENT_SCHEMA);
+
+/**
+ * The schedule (its event, or the rule's constant input `{}`) and an invocation without a payload
+ * mean "everything configured"; anything else must be a valid payload (an array is not).
+ */
 export function parseScanPayload(event: unknown): ScanPayload {
-  if (event === undefined || event === null || (typeof event === 'object' && (isScheduledEvent(event) || Object.keys(event).length === 0))) return {};
+  if (event === undefined || event === null || isScheduledEvent(event)) return {};
   if (!validate(event)) {
     const problems = (validate.errors ?? []).map((e) => {
       const at = e.instancePath === '' ? 'payload' : `payload${e.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}`;

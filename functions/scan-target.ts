@@ -6,32 +6,42 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { dispatchAlerts } from '../alerts/dispatch.js';
 import { enqueueContinuation, parseTargetMessage } from '../app/fanout.js';
-import { scan } from '../app/scan.js';
+import { awsOptions, scan } from '../app/scan.js';
+import { trustedTarget } from '../app/target-trust.js';
+import { currentAccount } from '../providers/aws/provider.js';
+import { sqsRecords, type SqsBatchResponse } from './sqs-envelope.js';
 import { config, keepGoingFor, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
 
-export interface SqsRecord {
-  messageId: string;
-  body: string;
+export type { SqsBatchResponse, SqsRecord } from './sqs-envelope.js';
+
+/** The account this function runs in: from its own ARN, else (sls invoke local) from STS. */
+async function homeAccount(context: LambdaContext | undefined): Promise<string> {
+  const fromArn = context?.invokedFunctionArn?.split(':')[4];
+  if (fromArn !== undefined && /^\d{12}$/.test(fromArn)) return fromArn;
+  const settings = config();
+  return currentAccount(awsOptions(settings, {}));
 }
 
-export interface SqsBatchResponse {
-  batchItemFailures: Array<{ itemIdentifier: string }>;
-}
-
-export async function handler(event: { Records?: SqsRecord[] }, context?: LambdaContext): Promise<SqsBatchResponse> {
-  const failures: SqsBatchResponse['batchItemFailures'] = [];
+export async function handler(event: unknown, context?: LambdaContext): Promise<SqsBatchResponse> {
+  const { records, failures, rejected } = sqsRecords(event);
+  for (const why of rejected) log('scanTarget.rejected', { error: why });
   const queueUrl = setting('WARD_SCAN_QUEUE_URL', context);
   const sqs = new SQSClient({});
+  let home: Promise<string> | undefined;
   try {
-    for (const record of event.Records ?? []) {
+    for (const record of records) {
       try {
         const message = parseTargetMessage(record.body);
+        const settings = config();
+        // Only Ward's own account needs to be known (one STS call at most, never for listed or member accounts).
+        const ownAccount = message.target.provider === 'aws' && message.target.roleArn === undefined ? await (home ??= homeAccount(context)) : undefined;
+        const target = trustedTarget(message, settings, ownAccount);
         const results = store(context);
         const keepGoing = keepGoingFor(context);
         const outcome = await scan({
-          config: config(),
+          config: settings,
           store: results,
-          targets: [message.target],
+          targets: [target],
           ...(message.regions === undefined ? {} : { regions: message.regions }),
           ...(keepGoing === undefined ? {} : { keepGoing }),
           continuation: message.part > 1,

@@ -69,12 +69,18 @@ export class DigestStream extends Transform {
   }
 }
 
-/** Weeks that have a bundle manifest in the store, oldest first. */
+/**
+ * Weeks with a bundle and its manifest copy in the store, oldest first. A copy without its bundle
+ * is what a crash while the bundle was being written leaves (the copy is written first): that week
+ * has no evidence yet, and nothing chains to it.
+ */
 export async function bundledWeeks(blobs: BlobStore): Promise<string[]> {
   const weeks: string[] = [];
-  for (const key of await blobs.list('bundles/')) {
+  const keys = await blobs.list('bundles/');
+  const present = new Set(keys);
+  for (const key of keys) {
     const match = MANIFEST_KEY.exec(key);
-    if (match?.[1] !== undefined) weeks.push(match[1]);
+    if (match?.[1] !== undefined && present.has(bundleKey(match[1]))) weeks.push(match[1]);
   }
   return weeks.sort();
 }

@@ -1,9 +1,12 @@
 // The human summary of a scan for a terminal: posture by area and severity, the worst findings,
 // and what could not be read.
 
+import { displaySafe } from '../core/display-text.js';
 import { AREAS, AREA_TITLES, SEVERITIES, severityRank, type Finding, type ScanDocument, type Severity, type Status } from '../core/model.js';
 
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Cells are shown with control characters escaped (displaySafe): a cell is one line, as it looks. */
+export function renderTable(header: readonly string[], unsafeRows: readonly (readonly string[])[]): string {
+  const rows = unsafeRows.map((r) => r.map(displaySafe));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -54,7 +57,7 @@ export function wrap(text: string, width: number): string[] {
 }
 
 function where(f: Finding): string {
-  return `${f.provider}:${f.account}${f.region === 'global' ? '' : `/${f.region}`}`;
+  return displaySafe(`${f.provider}:${f.account}${f.region === 'global' ? '' : `/${f.region}`}`);
 }
 
 export interface SummaryOptions {
@@ -91,8 +94,8 @@ export function renderScanSummary(scan: ScanDocument, options: SummaryOptions = 
     out.push(`Failing findings (${failing.length}), most severe first:`);
     const width = Math.max(60, options.width ?? 100);
     for (const f of failing.slice(0, maxFindings)) {
-      out.push(`${f.severity.toUpperCase().padEnd(9)} ${f.controlId}  ${where(f)}  ${f.resource.name ?? f.resource.id}`);
-      for (const line of wrap(f.message, width - INDENT.length)) out.push(`${INDENT}${line}`);
+      out.push(`${f.severity.toUpperCase().padEnd(9)} ${f.controlId}  ${where(f)}  ${displaySafe(f.resource.name ?? f.resource.id)}`);
+      for (const line of wrap(displaySafe(f.message), width - INDENT.length)) out.push(`${INDENT}${line}`);
     }
     if (failing.length > maxFindings) out.push(`… and ${failing.length - maxFindings} more (ward scan --output json lists every one).`);
   }
@@ -100,7 +103,7 @@ export function renderScanSummary(scan: ScanDocument, options: SummaryOptions = 
     out.push('');
     out.push(`Could not assess (${errors.length} result(s) are ERROR; earlier findings for these scopes stand):`);
     for (const gap of scan.coverage.slice(0, 15)) {
-      out.push(`  ${gap.provider}:${gap.account}/${gap.region}  ${gap.api}  ${gap.code}: ${gap.reason}`);
+      out.push(displaySafe(`  ${gap.provider}:${gap.account}/${gap.region}  ${gap.api}  ${gap.code}: ${gap.reason}`));
     }
     if (scan.coverage.length > 15) out.push(`  … and ${scan.coverage.length - 15} more`);
   }
@@ -108,7 +111,7 @@ export function renderScanSummary(scan: ScanDocument, options: SummaryOptions = 
   if (disabled.length > 0) {
     out.push('');
     out.push('Regions not enabled (nothing can run there, so they were not read):');
-    for (const t of disabled) out.push(`  ${t.provider}:${t.account}  ${t.disabledRegions.join(', ')}`);
+    for (const t of disabled) out.push(displaySafe(`  ${t.provider}:${t.account}  ${t.disabledRegions.join(', ')}`));
   }
   return out.join('\n');
 }

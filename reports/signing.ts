@@ -8,7 +8,7 @@
 //   verifies offline against the PEM public key, with nothing but node:crypto.
 
 import { constants, createHash, createHmac, createPrivateKey, createPublicKey, sign as cryptoSign, timingSafeEqual, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileCapped } from '../core/read-capped.js';
 import { UserError } from '../core/errors.js';
 
 export interface EvidenceSigner {
@@ -59,10 +59,13 @@ export function decodeKey(text: string, source: string): Buffer {
   return key;
 }
 
+/** Key files are small; a bigger one (or /dev/zero) is refused rather than read for ever. */
+const KEY_FILE_MAX_BYTES = 64 * 1024;
+
 export function readHmacKeyFile(path: string): Buffer {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileCapped(path, KEY_FILE_MAX_BYTES).toString('utf8');
   } catch (error) {
     throw new UserError(`Cannot read the HMAC key file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
   }
@@ -117,7 +120,7 @@ export function publicKeyId(key: KeyObject): string {
 export function readPublicKey(path: string): KeyObject {
   let pem: string;
   try {
-    pem = readFileSync(path, 'utf8');
+    pem = readFileCapped(path, KEY_FILE_MAX_BYTES).toString('utf8');
   } catch (error) {
     throw new UserError(`Cannot read the public key file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
   }

@@ -3,12 +3,12 @@
 // backslash) or a symbolic link is reported and not even read.
 
 import { stat } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import * as yauzl from 'yauzl';
 import { UserError } from '../core/errors.js';
+import { FileTooLargeError, formatCap, readFileCapped } from '../core/read-capped.js';
+import { entrySpan, InflateBudget, InflateLimitError, MAX_BUNDLE_INFLATED_BYTES, MAX_SMALL_ENTRY_BYTES, overlappingEntries, readEntryBounded, type EntrySpan } from './bounded-inflate.js';
 import { MANIFEST_KIND, MANIFEST_NAME, SIGNATURE_NAME, sha256Hex, type Manifest, type ManifestFile } from './bundle.js';
 import { checkSignature, parseSignatureFile, type VerificationKey } from './signing.js';
-import { createHash } from 'node:crypto';
 
 export interface VerifyOptions extends VerificationKey {
   /** The previous week's bundle (.zip), or its manifest copy (.json). */
@@ -24,8 +24,6 @@ export interface VerifyResult {
   manifest?: Manifest;
 }
 
-/** Kept in memory whole: manifest.json and manifest.sig only. */
-const SMALL_ENTRY_LIMIT = 64 * 1024 * 1024;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
@@ -61,34 +59,33 @@ function entryName(entry: yauzl.Entry): string {
   return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
 }
 
-function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keep: boolean): Promise<{ sha256: string; size: number; bytes?: Buffer }> {
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (error, stream) => {
-      if (error !== null) return reject(error);
-      const hash = createHash('sha256');
-      const chunks: Buffer[] = [];
-      let size = 0;
-      stream.on('data', (chunk: Buffer) => {
-        hash.update(chunk);
-        size += chunk.length;
-        if (keep && size <= SMALL_ENTRY_LIMIT) chunks.push(chunk);
-      });
-      stream.on('error', reject);
-      stream.on('end', () => resolve({ sha256: hash.digest('hex'), size, ...(keep ? { bytes: Buffer.concat(chunks) } : {}) }));
-    });
-  });
-}
-
 interface ZipScan {
   entries: Map<string, ReadEntry>;
+  /** Every safe file entry's name, read or not. */
+  names: Set<string>;
   problems: string[];
+  /** Reading stopped at an entry past its bound: later entries were not seen. */
+  stopped: boolean;
+  spans: EntrySpan[];
 }
 
-/** Reads every safe entry's digest; `keep` says which entries to hold in memory. */
-async function scanZip(path: string, keep: (name: string) => boolean, onlyThese?: ReadonlySet<string>): Promise<ZipScan> {
+/** How much each entry may inflate to (undefined: not read), drawn from one budget for the zip. */
+interface InflateLimits {
+  limitOf(name: string): number | undefined;
+  budget: InflateBudget;
+}
+
+/**
+ * Reads the digest of every safe entry the limits allow; `keep` says which entries to hold in
+ * memory. Stops at the first entry that inflates past its limit or the budget.
+ */
+async function scanZip(path: string, keep: (name: string) => boolean, limits: InflateLimits): Promise<ZipScan> {
   const zip = await openZip(path);
   const entries = new Map<string, ReadEntry>();
+  const names = new Set<string>();
   const problems: string[] = [];
+  let stopped = false;
+  const spans: EntrySpan[] = [];
   await new Promise<void>((resolve, reject) => {
     zip.on('error', reject);
     zip.on('end', () => resolve());
@@ -98,16 +95,29 @@ async function scanZip(path: string, keep: (name: string) => boolean, onlyThese?
         const shown = JSON.stringify(name);
         const unsafe = unsafeEntryName(name);
         const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
+        const limit = limits.limitOf(name);
+        const safe = unsafe === undefined && mode !== S_IFLNK && !name.endsWith('/');
+        const duplicate = names.has(name);
+        if (safe) names.add(name);
+        spans.push(entrySpan(name, entry));
         if (unsafe !== undefined) problems.push(`entry ${shown}: unsafe path (${unsafe}); not read`);
         else if (mode === S_IFLNK) problems.push(`entry ${shown}: symbolic link; not read`);
         else if (name.endsWith('/')) problems.push(`entry ${shown}: unexpected directory entry`);
-        else if (entries.has(name)) problems.push(`entry ${shown}: appears more than once`);
+        else if (duplicate) problems.push(`entry ${shown}: appears more than once`);
         else if (entry.isEncrypted()) problems.push(`entry ${shown}: encrypted; cannot be checked`);
-        else if (onlyThese === undefined || onlyThese.has(name)) {
+        else if (limit !== undefined && entry.uncompressedSize > limit) problems.push(`entry ${shown}: the zip says it inflates to ${entry.uncompressedSize} bytes, more than the ${limit} declared; not read`);
+        else if (limit !== undefined) {
           try {
-            const read = await readEntry(zip, entry, keep(name));
+            const read = await readEntryBounded(zip, entry, limit, limits.budget, keep(name));
             entries.set(name, { name, ...read });
           } catch (error) {
+            if (error instanceof InflateLimitError) {
+              problems.push(`entry ${shown}: ${error.message}; verification stopped here (a zip bomb or a forged size)`);
+              stopped = true;
+              zip.close();
+              resolve();
+              return;
+            }
             problems.push(`entry ${shown}: cannot be read (${(error as Error).message})`);
           }
         }
@@ -116,8 +126,14 @@ async function scanZip(path: string, keep: (name: string) => boolean, onlyThese?
     });
     zip.readEntry();
   });
-  return { entries, problems };
+  return { entries, names, problems, stopped, spans };
 }
+
+/** Pass one: manifest.json and manifest.sig only, each under the small-entry cap. */
+const manifestOnly = (): InflateLimits => ({
+  limitOf: (name) => (name === MANIFEST_NAME || name === SIGNATURE_NAME ? MAX_SMALL_ENTRY_BYTES : undefined),
+  budget: new InflateBudget(2 * MAX_SMALL_ENTRY_BYTES),
+});
 
 function parseManifest(bytes: Buffer): Manifest | string {
   let value: unknown;
@@ -142,10 +158,17 @@ async function previousManifest(path: string): Promise<Buffer> {
   } catch {
     throw new UserError(`Cannot read the previous bundle ${path}: no such file.`);
   }
-  if (!path.endsWith('.zip')) return readFileSync(path);
+  if (!path.endsWith('.zip')) {
+    try {
+      return readFileCapped(path, MAX_SMALL_ENTRY_BYTES);
+    } catch (error) {
+      if (error instanceof FileTooLargeError) throw new UserError(`The previous manifest ${path} is larger than ${formatCap(MAX_SMALL_ENTRY_BYTES)}: not a Ward manifest copy.`);
+      throw new UserError(`Cannot read the previous manifest ${path}: ${(error as Error).message}.`);
+    }
+  }
   let scan: ZipScan;
   try {
-    scan = await scanZip(path, (name) => name === MANIFEST_NAME, new Set([MANIFEST_NAME]));
+    scan = await scanZip(path, (name) => name === MANIFEST_NAME, { limitOf: (name) => (name === MANIFEST_NAME ? MAX_SMALL_ENTRY_BYTES : undefined), budget: new InflateBudget(MAX_SMALL_ENTRY_BYTES) });
   } catch (error) {
     throw new UserError(`The previous bundle ${path} is not a readable zip archive (${(error as Error).message}).`);
   }
@@ -168,15 +191,15 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
 
   const problems: string[] = [];
   const notes: string[] = [];
-  let scan: ZipScan;
+  let first: ZipScan;
   try {
-    scan = await scanZip(path, (name) => name === MANIFEST_NAME || name === SIGNATURE_NAME);
+    first = await scanZip(path, (name) => name === MANIFEST_NAME || name === SIGNATURE_NAME, manifestOnly());
   } catch (error) {
     return { valid: false, problems: [`not a readable zip archive (${(error as Error).message})`], notes };
   }
-  problems.push(...scan.problems);
+  problems.push(...first.problems);
 
-  const manifestEntry = scan.entries.get(MANIFEST_NAME);
+  const manifestEntry = first.entries.get(MANIFEST_NAME);
   if (manifestEntry?.bytes === undefined) {
     problems.push('manifest.json is missing: nothing to check the files against');
     return { valid: false, problems, notes };
@@ -188,6 +211,30 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
   }
   const manifest = parsed;
 
+  const overlap = overlappingEntries(first.spans);
+  if (overlap !== undefined) {
+    problems.push(`entries ${JSON.stringify(overlap[0])} and ${JSON.stringify(overlap[1])} share compressed data (overlapping entries: a zip bomb); not read`);
+    return { valid: false, problems, notes, manifest };
+  }
+
+  // Pass two: the listed files, each bounded by its declared size, all by their sum and the cap.
+  const declared = new Map<string, number>();
+  for (const file of manifest.files) if (file.path !== MANIFEST_NAME && file.path !== SIGNATURE_NAME) declared.set(file.path, Math.max(0, file.size));
+  const total = [...declared.values()].reduce((a, b) => a + b, 0);
+  if (total > MAX_BUNDLE_INFLATED_BYTES) {
+    problems.push(`manifest.json declares ${total} bytes of files, more than the ${MAX_BUNDLE_INFLATED_BYTES}-byte cap; not read`);
+    return { valid: false, problems, notes, manifest };
+  }
+  let second: ZipScan;
+  try {
+    second = await scanZip(path, () => false, { limitOf: (name) => declared.get(name), budget: new InflateBudget(total) });
+  } catch (error) {
+    problems.push(`not a readable zip archive (${(error as Error).message})`);
+    return { valid: false, problems, notes, manifest };
+  }
+  for (const problem of second.problems) if (!problems.includes(problem)) problems.push(problem);
+  const scan: ZipScan = { entries: new Map([...first.entries, ...second.entries]), names: second.names, problems, stopped: second.stopped, spans: second.spans };
+
   // Every listed file: present, same size, same digest.
   const listed = new Set<string>();
   for (const file of manifest.files) {
@@ -195,13 +242,13 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
     listed.add(file.path);
     const entry = scan.entries.get(file.path);
     if (entry === undefined) {
-      if (!scan.problems.some((p) => p.startsWith(`entry ${JSON.stringify(file.path)}:`))) problems.push(`missing file: ${file.path} (listed in manifest.json)`);
+      if (!scan.stopped && !scan.problems.some((p) => p.startsWith(`entry ${JSON.stringify(file.path)}:`))) problems.push(`missing file: ${file.path} (listed in manifest.json)`);
       continue;
     }
     if (entry.size !== file.size) problems.push(`${file.path}: size is ${entry.size} bytes, manifest.json says ${file.size}`);
     if (entry.sha256 !== file.sha256) problems.push(`${file.path}: SHA-256 is ${short(entry.sha256)}, manifest.json says ${short(file.sha256)} (content changed)`);
   }
-  for (const name of scan.entries.keys()) {
+  for (const name of scan.stopped ? [] : scan.names) {
     if (name !== MANIFEST_NAME && name !== SIGNATURE_NAME && !listed.has(name)) problems.push(`extra file not listed in manifest.json: ${name}`);
   }
 

@@ -8,6 +8,7 @@ import type { MuteRule } from '../core/mutes.js';
 import type { ScanStore } from '../core/store/scans.js';
 import { scanKey } from '../core/store/scans.js';
 import { bundleKey, BundleWriter, chainLinkFor, manifestBytes, manifestKey, MANIFEST_KIND, MANIFEST_SCHEMA_VERSION, type Manifest } from './bundle.js';
+import { restoreManifestCopies } from './chain-repair.js';
 import { reportCsvStream } from './csv.js';
 import { collectReportData, TextArena, type ReportData } from './data.js';
 import { reportJsonStream } from './json.js';
@@ -85,7 +86,9 @@ export async function buildWeeklyEvidence(store: ScanStore, options: WeeklyEvide
   const week = resolveWeek(options.week, now);
   const stage = (name: WeeklyStage, started: number) => options.onStage?.(name, (performance.now() - started) / 1000);
   const blobs = store.blobs;
-  // Before any work: rebuilding a week a later bundle chains to is refused.
+  // Before any work: a bundle left without its manifest copy by a crash gets it back, and
+  // rebuilding a week a later bundle chains to is refused.
+  await restoreManifestCopies(blobs);
   const link = await chainLinkFor(blobs, week.id);
 
   let t = performance.now();
@@ -128,8 +131,10 @@ export async function buildWeeklyEvidence(store: ScanStore, options: WeeklyEvide
     };
     const bytes = manifestBytes(manifest);
     const signature = options.signer === undefined ? undefined : Buffer.from(`${JSON.stringify(await signatureFile(options.signer, bytes), null, 2)}\n`, 'utf8');
-    await bundle.finish(bytes, signature);
+    // The copy first: a crash before the bundle is complete leaves a copy without a bundle, which
+    // nothing chains to (see bundledWeeks), never a bundle the next week would chain past.
     await blobs.write(keys.manifest, bytes);
+    await bundle.finish(bytes, signature);
     stage('bundle', t);
   } catch (error) {
     await bundle.abort(error instanceof Error ? error : new Error(String(error)));

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { displaySafe } from '../../core/display-text.js';
 import { UserError } from '../../core/errors.js';
 import { openStore } from '../../app/store.js';
 import { bundleKey } from '../../reports/bundle.js';
@@ -51,11 +52,12 @@ export function registerEvidence(program: Command, setExitCode: (code: number) =
         ...(flags.publicKey === undefined ? {} : { publicKey: readPublicKey(flags.publicKey) }),
       });
       if (result.valid) {
-        process.stdout.write([`VALID ${bundle}`, ...result.notes.map((n) => `  ${n}`), ''].join('\n'));
+        // Problems and notes quote names from the bundle: shown with control characters escaped.
+        process.stdout.write([`VALID ${displaySafe(bundle)}`, ...result.notes.map((n) => `  ${displaySafe(n)}`), ''].join('\n'));
         return;
       }
       process.stdout.write(
-        [...result.problems.map((p) => `FAIL ${p}`), `INVALID ${bundle}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`, ''].join('\n'),
+        [...result.problems.map((p) => `FAIL ${displaySafe(p)}`), `INVALID ${displaySafe(bundle)}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`, ''].join('\n'),
       );
       setExitCode(1);
     });

@@ -77,22 +77,38 @@ describe('S3 store (against s3rver)', () => {
 });
 
 describe('S3 store, Object Lock on evidence', () => {
-  it('puts governance-mode retention on objects under the locked prefix, and only there', async () => {
+  it('puts retention on the PUT itself for objects under the locked prefix, and only there (no second call a crash could skip)', async () => {
     const { mockClient } = await import('aws-sdk-client-mock');
-    const { PutObjectRetentionCommand } = await import('@aws-sdk/client-s3');
+    const { PutObjectRetentionCommand, CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand } = await import('@aws-sdk/client-s3');
     // s3rver has no Object Lock, so this path is checked on the calls the store makes.
     const s3 = mockClient(S3Client);
     s3.on(PutObjectCommand).resolves({ ETag: '"x"' });
-    s3.on(PutObjectRetentionCommand).resolves({});
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
+    s3.on(UploadPartCommand).resolves({ ETag: '"p"' });
+    s3.on(CompleteMultipartUploadCommand).resolves({});
     const blobs = new S3BlobStore(parseS3Url('s3://ward/prod'), { region: 'us-east-1' }, { prefix: 'bundles/', days: 2190 });
     const before = Date.now();
-    await blobs.write('bundles/2026-W47.zip', new Uint8Array([1]));
+    await blobs.write('bundles/2026-W47.manifest.json', '{}');
     await blobs.write('state/aws/1.json', '{}');
-    const calls = s3.commandCalls(PutObjectRetentionCommand).map((c) => c.args[0].input);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ Bucket: 'ward', Key: 'prod/bundles/2026-W47.zip', Retention: { Mode: 'GOVERNANCE' } });
-    const until = calls[0]?.Retention?.RetainUntilDate?.getTime() ?? 0;
+    await blobs.writeStream('bundles/2026-W47.zip', Readable.from([Buffer.alloc(9 * 1024 * 1024)]));
+    const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    expect(puts.find((p) => p.Key === 'prod/bundles/2026-W47.manifest.json')).toMatchObject({ ObjectLockMode: 'GOVERNANCE', ChecksumAlgorithm: 'CRC32' });
+    expect(puts.find((p) => p.Key === 'prod/state/aws/1.json')?.ObjectLockMode).toBeUndefined();
+    const until = puts[0]?.ObjectLockRetainUntilDate?.getTime() ?? 0;
     expect(until - before).toBeGreaterThanOrEqual(2190 * 24 * 3600 * 1000);
+    const multipart = s3.commandCalls(CreateMultipartUploadCommand).map((c) => c.args[0].input);
+    expect(multipart).toEqual([expect.objectContaining({ Key: 'prod/bundles/2026-W47.zip', ObjectLockMode: 'GOVERNANCE', ChecksumAlgorithm: 'CRC32' })]);
+    expect(s3.commandCalls(PutObjectRetentionCommand)).toHaveLength(0);
+    s3.restore();
+  });
+
+  it('uses compliance mode when configured', async () => {
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const s3 = mockClient(S3Client);
+    s3.on(PutObjectCommand).resolves({ ETag: '"x"' });
+    const blobs = new S3BlobStore(parseS3Url('s3://ward/prod'), { region: 'us-east-1' }, { prefix: 'bundles/', days: 30, mode: 'COMPLIANCE' });
+    await blobs.write('bundles/2026-W47.manifest.json', '{}');
+    expect(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.ObjectLockMode).toBe('COMPLIANCE');
     s3.restore();
   });
 });

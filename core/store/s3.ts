@@ -2,7 +2,7 @@
 // replaced whole by PutObject; read-modify-write of shared objects (account state) uses
 // conditional writes on the ETag and retries on conflict, so concurrent writers lose no update.
 
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, PutObjectRetentionCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ObjectLockMode, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -22,10 +22,11 @@ export interface S3Location {
   prefix: string;
 }
 
-/** Object Lock (governance mode) on what is written under `prefix`, for `days` from the write. */
+/** Object Lock on what is written under `prefix`, for `days` from the write (default mode: governance). */
 export interface RetentionRule {
   prefix: string;
   days: number;
+  mode?: 'GOVERNANCE' | 'COMPLIANCE';
 }
 
 export function parseS3Url(url: string): S3Location {
@@ -76,8 +77,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   async write(key: string, body: string | Uint8Array): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.where.bucket, Key: this.keyOf(key), Body: body, ContentType: contentType(key) }));
-    await this.lock(key);
+    await this.client.send(new PutObjectCommand({ Bucket: this.where.bucket, Key: this.keyOf(key), Body: body, ContentType: contentType(key), ...this.lockOnWrite(key) }));
   }
 
   /**
@@ -92,7 +92,7 @@ export class S3BlobStore implements BlobStore {
       await pipeline(body, createWriteStream(spool));
       const upload = new Upload({
         client: this.client,
-        params: { Bucket: this.where.bucket, Key: this.keyOf(key), Body: createReadStream(spool), ContentType: contentType(key) },
+        params: { Bucket: this.where.bucket, Key: this.keyOf(key), Body: createReadStream(spool), ContentType: contentType(key), ...this.lockOnWrite(key) },
         queueSize: 2,
         partSize: 8 * 1024 * 1024,
       });
@@ -100,14 +100,17 @@ export class S3BlobStore implements BlobStore {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-    await this.lock(key);
   }
 
-  /** Evidence that must outlive tampering: governance-mode retention on the version just written. */
-  private async lock(key: string): Promise<void> {
-    if (this.retention === undefined || !key.startsWith(this.retention.prefix)) return;
+  /**
+   * Evidence that must outlive tampering: the retention travels on the PUT (or the multipart
+   * upload's creation) itself, so no version is ever visible unlocked — a crash cannot leave one.
+   * S3 requires a checksum on writes that carry Object Lock settings.
+   */
+  private lockOnWrite(key: string): { ObjectLockMode?: ObjectLockMode; ObjectLockRetainUntilDate?: Date; ChecksumAlgorithm?: 'CRC32' } {
+    if (this.retention === undefined || !key.startsWith(this.retention.prefix)) return {};
     const until = new Date(Date.now() + this.retention.days * 24 * 3600 * 1000);
-    await this.client.send(new PutObjectRetentionCommand({ Bucket: this.where.bucket, Key: this.keyOf(key), Retention: { Mode: 'GOVERNANCE', RetainUntilDate: until } }));
+    return { ObjectLockMode: this.retention.mode ?? 'GOVERNANCE', ObjectLockRetainUntilDate: until, ChecksumAlgorithm: 'CRC32' };
   }
 
   async update(key: string, mutate: Mutation): Promise<void> {

@@ -14,10 +14,13 @@ export function memberRoleTemplate(readActions: readonly string[]): string {
       WardAccountId: { Type: 'String', AllowedPattern: '^[0-9]{12}$', Description: 'The AWS account where Ward runs.' },
       ExternalId: { Type: 'String', MinLength: 2, MaxLength: 1224, NoEcho: true, Description: 'Shared secret Ward presents when assuming the role.' },
       RoleName: { Type: 'String', Default: DEFAULT_MEMBER_ROLE_NAME, AllowedPattern: '^[\\w+=,.@-]{1,64}$' },
-      WardRolePattern: {
+      // The exact role of Ward's scan and scanTarget functions (both run as it), not a name
+      // pattern: any other role in Ward's account, whatever its name, cannot assume this one.
+      WardScanRoleName: {
         Type: 'String',
-        Default: 'ward-*',
-        Description: "Name pattern of Ward's own Lambda roles in WardAccountId allowed to assume this role.",
+        Default: 'ward-prod-scan-us-east-1',
+        AllowedPattern: '^[\\w+=,.@-]{1,64}$',
+        Description: "Name of the role Ward's scan functions run as in WardAccountId (ward-<stage>-scan-<region>; the stack output ScanRoleArn).",
       },
     },
     Resources: {
@@ -35,7 +38,7 @@ export function memberRoleTemplate(readActions: readonly string[]): string {
                 Action: 'sts:AssumeRole',
                 Condition: {
                   StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } },
-                  ArnLike: { 'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${WardAccountId}:role/${WardRolePattern}' } },
+                  ArnEquals: { 'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${WardAccountId}:role/${WardScanRoleName}' } },
                 },
               },
             ],

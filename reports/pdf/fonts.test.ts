@@ -79,7 +79,8 @@ describe('the PDF with hostile resource names', () => {
     const out = await buildWeeklyEvidence(store, { week: '2026-W47', organization: '組織 «Ω»\n', mutes: [], now: new Date('2026-11-22T20:00:00Z') });
     const text = execFileSync('pdftotext', [join(dir, out.keys.pdf), '-'], { encoding: 'utf8' });
     expect(text).toContain('数据库-東京-환자-ボリューム');
-    expect(text).toContain('ctrl[31mred');
+    // Control characters are shown as visible escapes (core/display-text.ts), as in every human output.
+    expect(text).toContain('ctrl\\x00\\x1B[31mred\\x07');
     expect(text).toContain('lone � surrogate');
     expect(text).toContain('ЖЖЖЖЖЖЖЖЖЖ');
   });

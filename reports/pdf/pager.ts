@@ -6,6 +6,7 @@
 // every footer says "Page n of N" and the table of contents has page numbers, while pages are still
 // written out one by one (no page buffering).
 
+import { displaySafe } from '../../core/display-text.js';
 import { FontBook, isPlain, type Face, type TextRun } from './fonts.js';
 
 export interface TextStyle {
@@ -201,8 +202,9 @@ export class Pager {
    * pass, where nothing depends on it). Characters are drawn with the face where it has them and a
    * fallback font where it does not.
    */
-  text(text: string, x: number, y: number, width: number, style: TextStyle, align: 'left' | 'right' | 'center' = 'left'): number {
+  text(unsafe: string, x: number, y: number, width: number, style: TextStyle, align: 'left' | 'right' | 'center' = 'left'): number {
     if (!this.draw) return 0;
+    const text = displaySafe(unsafe);
     let runs = this.fonts.runs(text, style.face);
     let total = runs.reduce((n, r) => n + r.width, 0) * (style.size / 1000);
     if (total > width) {

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CONTROLS } from '../../checks/index.js';
 import { awsReadActions } from '../../providers/aws/policy.js';
@@ -24,7 +25,11 @@ interface Statement {
 }
 
 let resources: Record<string, Resource>;
+let conditions: Record<string, unknown>;
 let templateText: string;
+
+const statementsOf = (role: string): Statement[] =>
+  ((resources[role]?.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Statement[] } }> | undefined) ?? []).flatMap((p) => p.PolicyDocument.Statement);
 
 const byType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
@@ -37,7 +42,9 @@ beforeAll(async () => {
     timeout: 240_000,
   });
   templateText = readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8');
-  resources = (JSON.parse(templateText) as { Resources: Record<string, Resource> }).Resources;
+  const template = JSON.parse(templateText) as { Resources: Record<string, Resource>; Conditions: Record<string, unknown> };
+  resources = template.Resources;
+  conditions = template.Conditions;
 }, 240_000);
 
 describe('serverless package (CloudFormation template)', () => {
@@ -100,9 +107,90 @@ describe('serverless package (CloudFormation template)', () => {
     const statements = ((resources['ScanRole']?.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Statement[] } }>)[0]?.PolicyDocument.Statement ?? []);
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     expect(bySid['AssumeMemberRoles']?.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/WardReadOnly' });
-    expect(JSON.stringify(bySid['Store']?.Resource)).toContain('StoreBucket');
+    expect(JSON.stringify(bySid['StoreRead']?.Resource)).toContain('StoreBucket');
     expect(bySid['TargetQueue']?.Resource).toEqual({ 'Fn::GetAtt': ['TargetQueue', 'Arn'] });
     expect(JSON.stringify(bySid['SlackWebhook']?.Resource)).toContain('parameter/ward/slack-webhook-url');
+  });
+
+  it('lets only the report role write evidence: the scan role writes scans/ and state/ only (issue 20, item 9)', () => {
+    const writes = (role: string) =>
+      statementsOf(role)
+        .filter((st) => st.Effect === 'Allow' && actionsOf(st).some((a) => a.startsWith('s3:Put')))
+        .flatMap((st) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]))
+        .map((r) => JSON.stringify(r));
+    expect(writes('ScanRole')).toEqual([JSON.stringify({ 'Fn::Sub': '${StoreBucket.Arn}/ward/scans/*' }), JSON.stringify({ 'Fn::Sub': '${StoreBucket.Arn}/ward/state/*' })]);
+    expect(writes('ReportRole').sort()).toEqual(
+      ['reports', 'bundles', 'summaries'].map((p) => JSON.stringify({ 'Fn::Sub': `\${StoreBucket.Arn}/ward/${p}/*` })).sort(),
+    );
+    // No other principal in the account, whatever its own policies say.
+    const policy = resources['StoreBucketPolicy']?.Properties['PolicyDocument'] as { Statement: Array<Statement & { Condition?: unknown }> };
+    expect(policy.Statement.find((st) => st.Sid === 'OnlyTheReportRoleWritesEvidence')).toEqual({
+      Sid: 'OnlyTheReportRoleWritesEvidence',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['s3:PutObject', 's3:PutObjectRetention'],
+      Resource: [{ 'Fn::Sub': '${StoreBucket.Arn}/ward/bundles/*' }, { 'Fn::Sub': '${StoreBucket.Arn}/ward/reports/*' }],
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': ['ReportRole', 'Arn'] } } },
+    });
+  });
+
+  it('locks bundles on the PUT itself, governance by default, compliance as a parameter (item 10)', () => {
+    const env = (resources['ReportLambdaFunction']?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(env['WARD_EVIDENCE_RETENTION_DAYS']).toBe('2190');
+    expect(env['WARD_EVIDENCE_RETENTION_MODE']).toBe('GOVERNANCE');
+    expect(resources['StoreBucket']?.Properties['ObjectLockEnabled']).toBe(true);
+    // A bucket default would lock every state and scan version as well: retention travels on the PUT.
+    expect(resources['StoreBucket']?.Properties['ObjectLockConfiguration']).toBeUndefined();
+  });
+
+  it('limits sts:AssumeRole to member roles in Ward’s organisation (item 11)', () => {
+    const assume = statementsOf('ScanRole').find((st) => st.Sid === 'AssumeMemberRoles') as Statement & { Condition: unknown };
+    expect(assume.Condition).toEqual({
+      'Fn::If': [
+        'AnyMemberOrganization',
+        { Ref: 'AWS::NoValue' },
+        { StringEquals: { 'aws:ResourceOrgID': { 'Fn::If': ['SameMemberOrganization', { 'Fn::Join': ['', ['$', '{aws:PrincipalOrgID}']] }, 'same'] } } },
+      ],
+    });
+    expect(conditions['SameMemberOrganization']).toEqual({ 'Fn::Equals': ['same', 'same'] });
+    expect(conditions['AnyMemberOrganization']).toEqual({ 'Fn::Equals': ['same', 'any'] });
+  });
+
+  it('member accounts trust exactly the scan role, not a name pattern (item 11)', () => {
+    const member = parse(readFileSync(join(ROOT, 'deploy', 'member-role.yml'), 'utf8')) as { Resources: { WardReadOnlyRole: { Properties: { AssumeRolePolicyDocument: { Statement: Array<{ Condition: Record<string, unknown> }> } } } } };
+    const [trust] = member.Resources.WardReadOnlyRole.Properties.AssumeRolePolicyDocument.Statement;
+    expect(trust?.Condition['ArnLike']).toBeUndefined();
+    expect(trust?.Condition['ArnEquals']).toEqual({ 'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${WardAccountId}:role/${WardScanRoleName}' } });
+    expect(resources['ScanRole']?.Properties['RoleName']).toBe('ward-test-scan-us-east-1');
+  });
+
+  it('alarms on a non-empty dead-letter queue and sends failed scheduled runs to the operator topic (item 11)', () => {
+    const alarm = resources['TargetDeadLetterQueueAlarm']?.Properties ?? {};
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['TargetDeadLetterQueue', 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: 'OperatorAlertsTopic' }],
+    });
+    expect(resources['OperatorAlertsTopic']?.Properties['KmsMasterKeyId']).toEqual({ Ref: 'StoreKey' });
+    const destinations = Object.fromEntries(byType('AWS::Lambda::EventInvokeConfig').map(([, c]) => [JSON.stringify(c.Properties['FunctionName']), c.Properties['DestinationConfig']]));
+    for (const fn of ['ScanLambdaFunction', 'ReportLambdaFunction']) {
+      expect(destinations[JSON.stringify({ Ref: fn })]).toEqual({ OnFailure: { Destination: { Ref: 'OperatorAlertsTopic' } } });
+    }
+    for (const role of ['ScanRole', 'ReportRole']) {
+      expect(statementsOf(role).find((st) => st.Sid === 'FailedRunDestination')).toMatchObject({ Action: ['sns:Publish'], Resource: { Ref: 'OperatorAlertsTopic' } });
+    }
+  });
+
+  it('logs access to the store bucket into a separate, private, TLS-only bucket (item 11)', () => {
+    expect(resources['StoreBucket']?.Properties['LoggingConfiguration']).toEqual({ DestinationBucketName: { Ref: 'StoreAccessLogBucket' }, LogFilePrefix: 'store/' });
+    const logs = resources['StoreAccessLogBucket']?.Properties ?? {};
+    expect(logs['PublicAccessBlockConfiguration']).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    const policy = resources['StoreAccessLogBucketPolicy']?.Properties['PolicyDocument'] as { Statement: Array<Statement & { Principal: unknown; Condition: unknown }> };
+    expect(policy.Statement).toContainEqual(expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject' }));
+    expect(policy.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
   });
 
   it('keeps its own logs at least as long as Ward’s retention threshold (six years)', () => {
