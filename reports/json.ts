@@ -50,7 +50,7 @@ export function reportHead(data: ReportData): Record<string, unknown> {
     kind: REPORT_KIND,
     generator: { name: 'ward', version: data.wardVersion },
     organization: data.organization,
-    period: { week: data.week.id, start: data.week.start.toISOString(), end: data.week.end.toISOString() },
+    period: { week: data.week.id, start: data.week.start.toISOString(), end: data.week.end.toISOString(), inProgress: data.inProgress },
     generatedAt: data.generatedAt,
     asOf: data.asOf,
     scans: data.scans.map((s) => ({

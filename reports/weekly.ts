@@ -4,6 +4,7 @@
 // `npm start`, `ward report` and the weekly Lambda all call `buildWeeklyEvidence`.
 
 import { PassThrough } from 'node:stream';
+import { UserError } from '../core/errors.js';
 import type { MuteRule } from '../core/mutes.js';
 import type { ScanStore } from '../core/store/scans.js';
 import { scanKey } from '../core/store/scans.js';
@@ -83,6 +84,11 @@ function countFindings(data: ReportData): number {
 export async function buildWeeklyEvidence(store: ScanStore, options: WeeklyEvidenceOptions): Promise<WeeklyEvidence> {
   const now = options.now ?? new Date();
   const week = resolveWeek(options.week, now);
+  // A week that has not started has nothing to report, and its bundle would join the hash chain ahead
+  // of the weeks before it, which could then no longer be rebuilt.
+  if (week.start.getTime() > now.getTime()) {
+    throw new UserError(`Week ${week.id} has not started yet (it starts ${week.start.toISOString().slice(0, 10)}); its report cannot be written before then. Fix: give a week that has started, e.g. --week ${isoWeekOf(now).id}.`);
+  }
   const stage = (name: WeeklyStage, started: number) => options.onStage?.(name, (performance.now() - started) / 1000);
   const blobs = store.blobs;
   // Before any work: rebuilding a week a later bundle chains to is refused.

@@ -1,11 +1,12 @@
 // `ward report`, `ward evidence verify` and `ward evidence url`, run in process.
 
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildSampleStore } from '../../reports/fixtures.js';
+import { isoWeekOf } from '../../reports/week.js';
 import { main } from '../main.js';
 import { parseExpires } from './evidence.js';
 
@@ -73,6 +74,17 @@ describe('ward report', () => {
     const json = JSON.parse(readFileSync(join(store, 'reports/2026-W47/report.json'), 'utf8')) as { organization: string; mutes: { rules: unknown[] } };
     expect(json.organization).toBe('Acme Health');
     expect(json.mutes.rules).toHaveLength(1);
+  });
+
+  it('refuses a week that has not started, writing nothing into the store or the chain', async () => {
+    const store = join(dir, 'store');
+    const next = isoWeekOf(new Date(Date.now() + 7 * 86_400_000)).id;
+    const run = await ward('report', '--week', next, '--store', store, '--config', config);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`Week ${next} has not started yet`);
+    expect(existsSync(join(store, `bundles/${next}.zip`))).toBe(false);
+    expect(existsSync(join(store, `bundles/${next}.manifest.json`))).toBe(false);
+    expect(existsSync(join(store, `reports/${next}`))).toBe(false);
   });
 
   it('rejects a bad week with exit 2', async () => {

@@ -94,19 +94,24 @@ function cover(p: Pager, data: ReportData): void {
   p.text('WARD · HIPAA SECURITY RULE EVIDENCE', p.left, 70, p.width, { face: 'bold', size: 10, color: '#bfdbfe' });
   p.text('Weekly security posture report', p.left, 96, p.width, { face: 'bold', size: 26, color: '#ffffff' });
   p.text(data.organization, p.left, 140, p.width, { face: 'regular', size: 18, color: '#ffffff' });
-  p.text(`Week ${data.week.id} · ${describeWeek(data.week)}`, p.left, 180, p.width, { face: 'regular', size: 13, color: '#dbeafe' });
+  p.text(`Week ${data.week.id} · ${describeWeek(data.week)}${data.inProgress ? ' · in progress (period so far)' : ''}`, p.left, 180, p.width, { face: 'regular', size: 13, color: '#dbeafe' });
   p.y = 290;
   const rows: Array<[string, string]> = [
     ['Organisation', data.organization],
     ['Period', `${data.week.start.toISOString().slice(0, 16).replace('T', ' ')} to ${data.week.end.toISOString().slice(0, 16).replace('T', ' ')} UTC (ISO week ${data.week.id})`],
+    ...(data.inProgress ? [['Status', `In progress (period so far): the week had not ended when this report was generated; it covers scans finished up to ${stamp(data.generatedAt)}.`] as [string, string]] : []),
     ['Generated at', stamp(data.generatedAt)],
     ['Generator', `Ward ${data.wardVersion}`],
     ['Scope', `${data.accounts.length} account(s) · ${data.scans.length} scan(s) this week · ${data.controlsAssessed.length} control(s)`],
   ];
   for (const [label, value] of rows) {
     p.text(label, p.left, p.y, 110, { face: 'bold', size: 10, color: COLORS.muted });
-    p.text(value, p.left + 115, p.y, p.width - 115, { face: 'regular', size: 10 });
-    p.y += 20;
+    const lines = p.wrap(value, p.width - 115, { face: 'regular', size: 10 }, 3);
+    for (const line of lines) {
+      p.text(line, p.left + 115, p.y, p.width - 115, { face: 'regular', size: 10 });
+      p.y += 13;
+    }
+    p.y += 7;
   }
   p.y += 20;
   const h = headline(data);
@@ -185,7 +190,7 @@ function niceStep(max: number): number {
 function summary(p: Pager, data: ReportData): void {
   p.section({ id: 'summary', title: 'Executive summary', level: 1 });
   p.y -= 6;
-  p.text(`${data.organization} · week ${data.week.id} (${describeWeek(data.week)}) · per account, its last scan of the week`, p.left, p.y, p.width, {
+  p.text(`${data.organization} · week ${data.week.id} (${describeWeek(data.week)})${data.inProgress ? ', in progress (period so far)' : ''} · per account, its last scan of the week`, p.left, p.y, p.width, {
     face: 'condensed',
     size: 8,
     color: COLORS.muted,
@@ -227,33 +232,38 @@ function summary(p: Pager, data: ReportData): void {
   // By area.
   p.text('Open findings by area and severity', p.left, p.y, p.width, { face: 'bold', size: 9 });
   p.y += 12;
-  const num = 46;
+  const num = 41;
   const table = new Table(p, [
-    { title: 'Area', width: p.width - num * 8 },
+    { title: 'Area', width: p.width - num * 9 },
     ...SEVERITIES_DESC.map((s) => ({ title: SEVERITY_LABELS[s], width: num, align: 'right' as const })),
     { title: 'Open', width: num, align: 'right' },
     { title: 'Muted', width: num, align: 'right' },
     { title: 'Errors', width: num, align: 'right' },
+    { title: 'N/A', width: num, align: 'right' },
   ]).start();
+  // Errors (Ward could not read) and N/A (the provider's API cannot show it) are different answers.
   const areaCounts = (area: (typeof AREAS)[number]) => {
     let muted = 0;
     let errors = 0;
+    let notAssessable = 0;
     for (const c of data.controls) {
       if (c.area !== area) continue;
       muted += c.counts.MUTED;
-      errors += c.counts.ERROR + c.counts.NOT_ASSESSABLE;
+      errors += c.counts.ERROR;
+      notAssessable += c.counts.NOT_ASSESSABLE;
     }
-    return { muted, errors };
+    return { muted, errors, notAssessable };
   };
   for (const area of AREAS) {
     const bySeverity = data.totals.open.byAreaSeverity[area];
-    const { muted, errors } = areaCounts(area);
+    const { muted, errors, notAssessable } = areaCounts(area);
     table.row([
-      AREA_TITLES[area],
+      { text: AREA_TITLES[area], lines: 2 },
       ...SEVERITIES_DESC.map((s) => ({ text: fmtInt(bySeverity[s]), color: bySeverity[s] > 0 ? SEVERITY_COLORS[s] : COLORS.faint })),
       { text: fmtInt(data.totals.open.byArea[area]), face: 'condensedBold' as const },
       fmtInt(muted),
       fmtInt(errors),
+      fmtInt(notAssessable),
     ]);
   }
   table.row(
@@ -262,7 +272,8 @@ function summary(p: Pager, data: ReportData): void {
       ...SEVERITIES_DESC.map((s) => ({ text: fmtInt(data.totals.open.bySeverity[s]), face: 'condensedBold' as const })),
       { text: fmtInt(data.totals.open.total), face: 'condensedBold' },
       { text: fmtInt(data.totals.results.MUTED), face: 'condensedBold' },
-      { text: fmtInt(data.totals.results.ERROR + data.totals.results.NOT_ASSESSABLE), face: 'condensedBold' },
+      { text: fmtInt(data.totals.results.ERROR), face: 'condensedBold' },
+      { text: fmtInt(data.totals.results.NOT_ASSESSABLE), face: 'condensedBold' },
     ],
   );
   table.end(8);
@@ -401,17 +412,18 @@ async function controlFindings(p: Pager, data: ReportData, c: ControlRollup): Pr
   const muteStyle: TextStyle = { face: 'condensed', size: 6.5, color: '#0369a1' };
   for (const r of c.failing) {
     const cells: Cell[] = [
-      { text: r.resource, face: 'condensedBold' },
-      { text: where(r) },
+      { text: r.resource, face: 'condensedBold', lines: 3 },
+      { text: where(r), lines: 2 },
       { text: SEVERITY_LABELS[r.severity], color: SEVERITY_COLORS[r.severity], face: 'condensedBold' },
       { text: r.status === 'MUTED' ? 'Muted' : 'Failing', color: r.status === 'MUTED' ? '#0369a1' : COLORS.text },
       { text: r.state === undefined ? '' : (STATE_LABELS[r.state] ?? r.state) },
       { text: day(r.firstSeen) },
     ];
     const { message, evidence } = rowText(data, r);
-    const details: DetailLine[] = [{ text: message, style: messageStyle, maxLines: 2, indent: 8 }];
+    const details: DetailLine[] = [{ text: message, style: messageStyle, maxLines: 3, indent: 8 }];
     if (r.mute !== undefined) details.push({ text: `Accepted risk until ${r.mute.expires}, owner ${r.mute.owner}: ${r.mute.reason}`, style: muteStyle, maxLines: 1, indent: 8 });
-    if (evidence !== '') details.push({ text: `Evidence: ${evidence}`, style: evidenceStyle, maxLines: 1, indent: 8 });
+    // The deciding fields are shown whole (wrapped), never cut after the resource's own identifiers.
+    if (evidence !== '') details.push({ text: `Evidence: ${evidence}`, style: evidenceStyle, maxLines: 16, indent: 8 });
     table.row(cells, details);
     await p.breathe();
   }
@@ -456,6 +468,12 @@ async function findingsByControl(p: Pager, data: ReportData): Promise<void> {
   table.end();
 }
 
+/** Azure reads are subscription-wide: no region list, but not nothing either. */
+function regionsJudged(a: ReportData['accounts'][number]): string {
+  if (a.regions.length === 0) return a.provider === 'azure' ? 'every location (subscription-wide reads)' : 'none';
+  return `${a.regions.length}: ${a.regions.join(', ')}`;
+}
+
 function muteScope(rule: MuteRule): string {
   const parts: string[] = [];
   if (rule.controls !== undefined) parts.push(`controls ${rule.controls.join(', ')}`);
@@ -478,19 +496,20 @@ async function scopeAndCoverage(p: Pager, data: ReportData): Promise<void> {
       p,
       [
         { title: 'Provider', width: 40 },
-        { title: 'Account', width: 120 },
-        { title: 'Regions judged', width: 150 },
-        { title: 'Disabled', width: 38, align: 'right' },
-        { title: 'Deferred', width: 38, align: 'right' },
-        { title: 'Last scan of the week', width: p.width - 386 },
+        { title: 'Account', width: 156 },
+        { title: 'Regions judged', width: 98 },
+        { title: 'Disabled regions', width: 40, align: 'right' },
+        { title: 'Deferred regions', width: 40, align: 'right' },
+        { title: 'Last scan of the week', width: p.width - 374 },
       ],
       { caption: 'Accounts assessed' },
     ).start();
     for (const a of data.accounts) {
       t.row([
         a.provider,
-        { text: a.name === undefined ? a.account : `${a.account} (${a.name})`, lines: 2 },
-        { text: `${a.regions.length}: ${a.regions.join(', ')}`, lines: 3 },
+        // The id on a line of its own (an Azure subscription id is 36 characters), the name below.
+        { text: a.name === undefined ? a.account : `${a.account}\n${a.name}`, lines: 3 },
+        { text: regionsJudged(a), lines: 3 },
         String(a.disabledRegions.length),
         { text: String(a.deferredRegions.length), color: a.deferredRegions.length > 0 ? SEVERITY_COLORS.medium : COLORS.text },
         { text: `${stamp(a.scannedAt)}\n${a.scanId}`, lines: 2 },
@@ -526,17 +545,18 @@ async function scopeAndCoverage(p: Pager, data: ReportData): Promise<void> {
     const t = new Table(
       p,
       [
-        { title: 'Scan', width: 150 },
-        { title: 'Started', width: 90 },
-        { title: 'Finished', width: 90 },
-        { title: 'Accounts', width: 140 },
-        { title: 'Ward', width: p.width - 470 },
+        { title: 'Scan', width: 128 },
+        { title: 'Started', width: 84 },
+        { title: 'Finished', width: 84 },
+        { title: 'Accounts', width: p.width - 330 },
+        { title: 'Ward', width: 34 },
       ],
       { caption: 'Scans this week' },
     ).start();
     for (const s of data.scans) {
       const accounts = s.accounts.map((a) => `${a.provider}:${a.account}`);
-      t.row([s.scanId, stamp(s.startedAt), stamp(s.finishedAt), accounts.length > 3 ? `${accounts.slice(0, 3).join(', ')} +${accounts.length - 3}` : accounts.join(', '), s.wardVersion]);
+      const shown = accounts.length > 6 ? `${accounts.slice(0, 6).join(', ')} and ${accounts.length - 6} more` : accounts.join(', ');
+      t.row([{ text: s.scanId, lines: 2 }, stamp(s.startedAt), stamp(s.finishedAt), { text: shown, lines: 3 }, s.wardVersion]);
       await p.breathe();
     }
     t.end();
@@ -587,7 +607,7 @@ async function scopeAndCoverage(p: Pager, data: ReportData): Promise<void> {
       { caption: 'Errors' },
     ).start();
     for (const r of data.errors) {
-      t.row([r.controlId, r.resource, where(r), { text: rowText(data, r).message, lines: 3 }]);
+      t.row([r.controlId, { text: r.resource, lines: 2 }, { text: where(r), lines: 2 }, { text: rowText(data, r).message, lines: 3 }]);
       await p.breathe();
     }
     t.end();
@@ -606,7 +626,7 @@ async function scopeAndCoverage(p: Pager, data: ReportData): Promise<void> {
       { caption: 'Not assessable' },
     ).start();
     for (const r of data.notAssessable) {
-      t.row([r.controlId, where(r), { text: 'NOT ASSESSABLE', face: 'condensedBold', color: SEVERITY_COLORS.medium }, { text: rowText(data, r).message, lines: 4 }]);
+      t.row([r.controlId, { text: where(r), lines: 2 }, { text: 'NOT ASSESSABLE', face: 'condensedBold', color: SEVERITY_COLORS.medium }, { text: rowText(data, r).message, lines: 4 }]);
       await p.breathe();
     }
     t.end();
@@ -637,7 +657,7 @@ function mutesSection(p: Pager, data: ReportData): void {
       const expired = m.status === 'expired';
       t.row(
         [
-          String(m.index),
+          String(m.index + 1),
           { text: muteScope(m.rule), lines: 4 },
           { text: m.rule.reason, lines: 4 },
           { text: m.rule.owner, lines: 2 },
@@ -668,7 +688,7 @@ function mutesSection(p: Pager, data: ReportData): void {
       { title: 'Note', width: p.width - 370 },
     ]).start();
     for (const r of data.recordedMutes) {
-      t.row([String(r.mute.index), { text: r.mute.reason, lines: 3 }, { text: r.mute.owner, lines: 2 }, r.mute.expires, fmtInt(r.muted), { text: r.note, lines: 3 }]);
+      t.row([String(r.mute.index + 1), { text: r.mute.reason, lines: 3 }, { text: r.mute.owner, lines: 2 }, r.mute.expires, fmtInt(r.muted), { text: r.note, lines: 3 }]);
     }
     t.end();
   }
