@@ -61,6 +61,8 @@ export interface MuteRef {
   reason: string;
   owner: string;
   expires: string;
+  approvedBy?: string;
+  ticket?: string;
 }
 
 export interface Finding {

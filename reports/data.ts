@@ -363,7 +363,7 @@ class Interner {
   }
 
   mute(value: MuteRef): MuteRef {
-    const key = `${value.index}|${value.expires}|${value.owner}|${value.reason}`;
+    const key = `${value.index}|${value.expires}|${value.owner}|${value.reason}|${value.approvedBy ?? ''}|${value.ticket ?? ''}`;
     const known = this.mutes.get(key);
     if (known !== undefined) return known;
     this.mutes.set(key, value);
@@ -451,7 +451,7 @@ function trendFor(summaries: readonly ScanSummary[], week: IsoWeek): TrendPoint[
 }
 
 function sameMute(a: MuteRef, rule: MuteRule | undefined): boolean {
-  return rule !== undefined && a.reason === rule.reason && a.owner === rule.owner && a.expires === rule.expires;
+  return rule !== undefined && a.reason === rule.reason && a.owner === rule.owner && a.expires === rule.expires && a.approvedBy === rule.approvedBy && a.ticket === rule.ticket;
 }
 
 export async function collectReportData(store: ScanStore, options: CollectOptions): Promise<ReportData> {

@@ -32,7 +32,15 @@ export interface SampleOptions {
 }
 
 export const SAMPLE_MUTES: MuteRule[] = [
-  { controls: ['aws-log-retention'], resources: ['*muted*'], reason: 'Archive log groups, exported to S3 with 7-year retention', owner: 'platform@example.com', expires: '2099-12-31' },
+  {
+    controls: ['aws-log-retention'],
+    resources: ['*muted*'],
+    reason: 'Archive log groups, exported to S3 with 7-year retention',
+    owner: 'platform@example.com',
+    expires: '2099-12-31',
+    approvedBy: 'Security Officer J. Doe',
+    ticket: 'RISK-142',
+  },
   { controls: ['aws-ssh-not-open'], reason: 'Bastion migration finished', owner: 'ops@example.com', expires: '2020-01-31' },
 ];
 
@@ -134,7 +142,7 @@ export function sampleScan(options: SampleOptions, accountIndex: number, weekOff
         const rule = SAMPLE_MUTES[0];
         if (rule !== undefined) {
           finding.status = 'MUTED';
-          finding.mute = { index: 0, reason: rule.reason, owner: rule.owner, expires: rule.expires };
+          finding.mute = { index: 0, reason: rule.reason, owner: rule.owner, expires: rule.expires, approvedBy: rule.approvedBy ?? '', ticket: rule.ticket ?? '' };
         }
       }
       results.push(finding);

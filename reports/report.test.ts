@@ -10,6 +10,7 @@ import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HIPAA_SAFEGUARDS } from '../core/hipaa.js';
 import { SEVERITIES, type Finding } from '../core/model.js';
+import type { MuteRule } from '../core/mutes.js';
 import type { ScanStore } from '../core/store/scans.js';
 import { HIPAA_STATUS_LABELS, type HipaaStatus } from './data.js';
 import { buildSampleStore, SAMPLE_MUTES, sampleScan, type SampleOptions } from './fixtures.js';
@@ -26,7 +27,7 @@ interface ReportJson {
   trend: Array<{ week: string; open: number | null }>;
   hipaa: Array<{ safeguard: string; pass: number; fail: number; muted: number; error: number; notAssessable: number; status: HipaaStatus }>;
   coverage: { gaps: unknown[] };
-  mutes: { rules: Array<{ index: number; status: string; muted: number; wouldMatch: number }> };
+  mutes: { rules: Array<{ index: number; rule: MuteRule; status: string; muted: number; wouldMatch: number }> };
   findings: Array<Finding & { scanId: string | null; lifecycle: { state: string } | null }>;
 }
 
@@ -97,6 +98,9 @@ describe('report.json', () => {
     expect(report.coverage.gaps).toHaveLength(1);
     expect(report.mutes.rules.map((m) => m.status)).toEqual(['in-force', 'expired']);
     expect(report.mutes.rules[0]?.muted).toBe(report.findings.filter((f) => f.status === 'MUTED').length);
+    // Who approved the accepted risk, and where it is recorded, on the rule and on each muted finding.
+    expect(report.mutes.rules[0]?.rule).toMatchObject({ approvedBy: 'Security Officer J. Doe', ticket: 'RISK-142' });
+    expect(report.findings.filter((f) => f.status === 'MUTED').every((f) => f.mute?.approvedBy === 'Security Officer J. Doe' && f.mute.ticket === 'RISK-142')).toBe(true);
   });
 });
 
@@ -172,6 +176,14 @@ describe('report.pdf, read back with pdftotext', () => {
     expect(text).toContain('AccessDeniedException');
     expect(text).toContain('NOT ASSESSABLE');
     expect(text).toContain('Minimum log retention used: 365 days');
+  });
+
+  it('numbers mutes from 1 and shows who approved each and its ticket', () => {
+    const text = pdftotext(['-layout']);
+    expect(text).toMatch(/^\s*1\s+controls aws-log-retention/m);
+    expect(text).toMatch(/^\s*2\s+controls aws-ssh-not-open/m);
+    expect(text).toContain('approved by Security Officer J. Doe');
+    expect(text).toContain('Accepted risk #1 until 2099-12-31, owner platform@example.com, approved by Security Officer J. Doe, ticket RISK-142');
   });
 });
 

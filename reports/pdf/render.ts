@@ -421,7 +421,7 @@ async function controlFindings(p: Pager, data: ReportData, c: ControlRollup): Pr
     ];
     const { message, evidence } = rowText(data, r);
     const details: DetailLine[] = [{ text: message, style: messageStyle, maxLines: 3, indent: 8 }];
-    if (r.mute !== undefined) details.push({ text: `Accepted risk until ${r.mute.expires}, owner ${r.mute.owner}: ${r.mute.reason}`, style: muteStyle, maxLines: 1, indent: 8 });
+    if (r.mute !== undefined) details.push({ text: `Accepted risk #${r.mute.index + 1} until ${r.mute.expires}, ${approval(r.mute)}: ${r.mute.reason}`, style: muteStyle, maxLines: 2, indent: 8 });
     // The deciding fields are shown whole (wrapped), never cut after the resource's own identifiers.
     if (evidence !== '') details.push({ text: `Evidence: ${evidence}`, style: evidenceStyle, maxLines: 16, indent: 8 });
     table.row(cells, details);
@@ -467,6 +467,16 @@ async function findingsByControl(p: Pager, data: ReportData): Promise<void> {
   }
   table.end();
 }
+
+type Approval = Pick<MuteRule, 'owner' | 'approvedBy' | 'ticket'>;
+
+/** Who accepted a risk, who approved it and where the decision is recorded. */
+function approvalParts(m: Approval, ownerLabel: string): string[] {
+  return [`${ownerLabel}${m.owner}`, ...(m.approvedBy === undefined ? [] : [`approved by ${m.approvedBy}`]), ...(m.ticket === undefined ? [] : [`ticket ${m.ticket}`])];
+}
+
+const approval = (m: Approval): string => approvalParts(m, 'owner ').join(', ');
+const approvalLines = (m: Approval): string => approvalParts(m, '').join('\n');
 
 /** Azure reads are subscription-wide: no region list, but not nothing either. */
 function regionsJudged(a: ReportData['accounts'][number]): string {
@@ -646,7 +656,7 @@ function mutesSection(p: Pager, data: ReportData): void {
         { title: '#', width: 18, align: 'right' },
         { title: 'Applies to', width: 140 },
         { title: 'Reason', width: 126 },
-        { title: 'Owner', width: 94 },
+        { title: 'Owner, approval, ticket', width: 94 },
         { title: 'Last day', width: 50 },
         { title: 'Status', width: 44 },
         { title: 'Findings', width: p.width - 472, align: 'right' },
@@ -660,7 +670,7 @@ function mutesSection(p: Pager, data: ReportData): void {
           String(m.index + 1),
           { text: muteScope(m.rule), lines: 4 },
           { text: m.rule.reason, lines: 4 },
-          { text: m.rule.owner, lines: 2 },
+          { text: approvalLines(m.rule), lines: 5 },
           m.rule.expires,
           { text: expired ? 'Expired' : 'In force', face: 'condensedBold', color: expired ? SEVERITY_COLORS.high : '#15803d' },
           fmtInt(expired ? m.wouldMatch : m.muted),
@@ -688,7 +698,7 @@ function mutesSection(p: Pager, data: ReportData): void {
       { title: 'Note', width: p.width - 370 },
     ]).start();
     for (const r of data.recordedMutes) {
-      t.row([String(r.mute.index + 1), { text: r.mute.reason, lines: 3 }, { text: r.mute.owner, lines: 2 }, r.mute.expires, fmtInt(r.muted), { text: r.note, lines: 3 }]);
+      t.row([String(r.mute.index + 1), { text: r.mute.reason, lines: 3 }, { text: approvalLines(r.mute), lines: 5 }, r.mute.expires, fmtInt(r.muted), { text: r.note, lines: 3 }]);
     }
     t.end();
   }
