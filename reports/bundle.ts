@@ -14,6 +14,11 @@ export const MANIFEST_SCHEMA_VERSION = 1;
 export const MANIFEST_KIND = 'ward.evidence-manifest';
 export const MANIFEST_NAME = 'manifest.json';
 export const SIGNATURE_NAME = 'manifest.sig';
+/**
+ * Every other listed file's digest in the format `sha256sum -c` reads; listed in manifest.json itself,
+ * so the signed manifest covers it and it covers the files: verifiable with stock tools alone.
+ */
+export const CHECKSUMS_NAME = 'SHA256SUMS';
 
 export interface ManifestFile {
   /** Path inside the bundle. */
@@ -109,6 +114,11 @@ export async function chainLinkFor(blobs: BlobStore, week: string): Promise<Chai
   return { previous: sha256Hex(bytes), previousWeek };
 }
 
+/** SHA256SUMS: `<sha256>  <path>` per file, as coreutils' sha256sum writes and checks it. */
+export function sha256sums(files: readonly ManifestFile[]): Buffer {
+  return Buffer.from(files.map((f) => `${f.sha256}  ${f.path}\n`).join(''), 'utf8');
+}
+
 /** manifest.json bytes, as stored in the bundle and in bundles/<week>.manifest.json. */
 export function manifestBytes(manifest: Manifest): Buffer {
   return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
@@ -199,6 +209,14 @@ export class BundleWriter {
       });
     });
     return Promise.race([read, this.failed]);
+  }
+
+  /** Adds a small file made in memory (SHA256SUMS) and records its digest. */
+  addBuffer(path: string, bytes: Buffer): ManifestFile {
+    this.zip.addBuffer(bytes, path, { mtime: this.mtime, compress: true });
+    const file = { path, sha256: sha256Hex(bytes), size: bytes.length };
+    this.files.push(file);
+    return file;
   }
 
   /** Adds manifest.json (and manifest.sig), ends the zip and waits until the store has it. */

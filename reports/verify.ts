@@ -2,11 +2,13 @@
 // they stream, and never written anywhere; an entry with an unsafe name (absolute, `..`, a
 // backslash) or a symbolic link is reported and not even read.
 
-import { stat } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { createReadStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
 import { UserError } from '../core/errors.js';
-import { MANIFEST_KIND, MANIFEST_NAME, SIGNATURE_NAME, sha256Hex, type Manifest, type ManifestFile } from './bundle.js';
+import { CHECKSUMS_NAME, MANIFEST_KIND, MANIFEST_NAME, SIGNATURE_NAME, sha256Hex, type Manifest, type ManifestFile } from './bundle.js';
 import { checkSignature, parseSignatureFile, type VerificationKey } from './signing.js';
 import { createHash } from 'node:crypto';
 
@@ -15,8 +17,17 @@ export interface VerifyOptions extends VerificationKey {
   previous?: string;
 }
 
+/**
+ * What the signature check concluded: `verified` (it holds with the given key), `not-checked` (signed,
+ * but no key was given), `unsigned` (no manifest.sig), `failed` (listed in problems). Only `verified`
+ * authenticates the bundle: without it, anyone could have rewritten the files and the manifest.
+ */
+export type SignatureCheck = 'verified' | 'not-checked' | 'unsigned' | 'failed';
+
 export interface VerifyResult {
+  /** No problem found in what could be checked (see `signature` for whether the bundle is authentic). */
   valid: boolean;
+  signature: SignatureCheck;
   /** One line per problem. */
   problems: string[];
   /** What was checked, or could not be without more input (not problems). */
@@ -61,20 +72,33 @@ function entryName(entry: yauzl.Entry): string {
   return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
 }
 
-function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keep: boolean): Promise<{ sha256: string; size: number; bytes?: Buffer }> {
+interface HashedEntry {
+  sha256: string;
+  size: number;
+  bytes?: Buffer;
+}
+
+/** Hashes a stream; keeps its bytes (up to SMALL_ENTRY_LIMIT) when asked. */
+function hashStream(stream: Readable, keep: boolean): Promise<HashedEntry> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      size += chunk.length;
+      if (keep && size <= SMALL_ENTRY_LIMIT) chunks.push(chunk);
+    });
+    stream.on('error', reject);
+    stream.on('end', () => resolve({ sha256: hash.digest('hex'), size, ...(keep ? { bytes: Buffer.concat(chunks) } : {}) }));
+  });
+}
+
+function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keep: boolean): Promise<HashedEntry> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream) => {
       if (error !== null) return reject(error);
-      const hash = createHash('sha256');
-      const chunks: Buffer[] = [];
-      let size = 0;
-      stream.on('data', (chunk: Buffer) => {
-        hash.update(chunk);
-        size += chunk.length;
-        if (keep && size <= SMALL_ENTRY_LIMIT) chunks.push(chunk);
-      });
-      stream.on('error', reject);
-      stream.on('end', () => resolve({ sha256: hash.digest('hex'), size, ...(keep ? { bytes: Buffer.concat(chunks) } : {}) }));
+      hashStream(stream, keep).then(resolve, reject);
     });
   });
 }
@@ -89,6 +113,7 @@ async function scanZip(path: string, keep: (name: string) => boolean, onlyThese?
   const zip = await openZip(path);
   const entries = new Map<string, ReadEntry>();
   const problems: string[] = [];
+  const directories: string[] = [];
   await new Promise<void>((resolve, reject) => {
     zip.on('error', reject);
     zip.on('end', () => resolve());
@@ -100,7 +125,8 @@ async function scanZip(path: string, keep: (name: string) => boolean, onlyThese?
         const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
         if (unsafe !== undefined) problems.push(`entry ${shown}: unsafe path (${unsafe}); not read`);
         else if (mode === S_IFLNK) problems.push(`entry ${shown}: symbolic link; not read`);
-        else if (name.endsWith('/')) problems.push(`entry ${shown}: unexpected directory entry`);
+        // `zip -r` writes directory entries; they hold nothing to check.
+        else if (name.endsWith('/')) directories.push(name);
         else if (entries.has(name)) problems.push(`entry ${shown}: appears more than once`);
         else if (entry.isEncrypted()) problems.push(`entry ${shown}: encrypted; cannot be checked`);
         else if (onlyThese === undefined || onlyThese.has(name)) {
@@ -116,6 +142,39 @@ async function scanZip(path: string, keep: (name: string) => boolean, onlyThese?
     });
     zip.readEntry();
   });
+  return withoutEnclosingFolder({ entries, problems });
+}
+
+/**
+ * A bundle re-zipped as `zip -r copy.zip 2026-W47/` has every name under one folder: read it as if
+ * the folder were the root, when that folder holds the manifest.
+ */
+function withoutEnclosingFolder(scan: ZipScan): ZipScan {
+  if (scan.entries.has(MANIFEST_NAME)) return scan;
+  const names = [...scan.entries.keys()];
+  const folder = names.find((n) => n.endsWith(`/${MANIFEST_NAME}`) && n.split('/').length === 2)?.split('/')[0];
+  if (folder === undefined || !names.every((n) => n.startsWith(`${folder}/`))) return scan;
+  const entries = new Map([...scan.entries].map(([name, entry]) => [name.slice(folder.length + 1), { ...entry, name: name.slice(folder.length + 1) }]));
+  return { entries, problems: scan.problems };
+}
+
+/** Reads an unzipped bundle: every regular file under `root`; links are reported and not followed. */
+async function scanDirectory(root: string, keep: (name: string) => boolean): Promise<ZipScan> {
+  const entries = new Map<string, ReadEntry>();
+  const problems: string[] = [];
+  const walk = async (dir: string, prefix: string): Promise<void> => {
+    for (const item of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const name = `${prefix}${item.name}`;
+      if (item.isSymbolicLink()) problems.push(`entry ${JSON.stringify(name)}: symbolic link; not read`);
+      else if (item.isDirectory()) await walk(join(dir, item.name), `${name}/`);
+      else if (!item.isFile()) problems.push(`entry ${JSON.stringify(name)}: not a regular file; not read`);
+      else {
+        const read = await hashStream(createReadStream(join(dir, item.name)), keep(name));
+        entries.set(name, { name, ...read });
+      }
+    }
+  };
+  await walk(root, '');
   return { entries, problems };
 }
 
@@ -157,9 +216,11 @@ async function previousManifest(path: string): Promise<Buffer> {
 const short = (hex: string): string => (hex.length > 16 ? `${hex.slice(0, 16)}…` : hex);
 
 export async function verifyBundle(path: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+  let isDirectory = false;
   try {
     const s = await stat(path);
-    if (!s.isFile()) throw new UserError(`${path} is not a file.`);
+    isDirectory = s.isDirectory();
+    if (!s.isFile() && !isDirectory) throw new UserError(`${path} is neither a file nor a folder.`);
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`Cannot read the bundle ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
@@ -169,22 +230,25 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
   const problems: string[] = [];
   const notes: string[] = [];
   let scan: ZipScan;
+  // The small files read whole, at the root or under one enclosing folder (see withoutEnclosingFolder).
+  const small = new Set([MANIFEST_NAME, SIGNATURE_NAME, CHECKSUMS_NAME]);
+  const keep = (name: string) => small.has(name) || small.has(name.slice(name.indexOf('/') + 1));
   try {
-    scan = await scanZip(path, (name) => name === MANIFEST_NAME || name === SIGNATURE_NAME);
+    scan = isDirectory ? await scanDirectory(path, keep) : await scanZip(path, keep);
   } catch (error) {
-    return { valid: false, problems: [`not a readable zip archive (${(error as Error).message})`], notes };
+    return { valid: false, signature: 'failed', problems: [isDirectory ? `the folder cannot be read (${(error as Error).message})` : `not a readable zip archive (${(error as Error).message})`], notes };
   }
   problems.push(...scan.problems);
 
   const manifestEntry = scan.entries.get(MANIFEST_NAME);
   if (manifestEntry?.bytes === undefined) {
     problems.push('manifest.json is missing: nothing to check the files against');
-    return { valid: false, problems, notes };
+    return { valid: false, signature: 'failed', problems, notes };
   }
   const parsed = parseManifest(manifestEntry.bytes);
   if (typeof parsed === 'string') {
     problems.push(parsed);
-    return { valid: false, problems, notes };
+    return { valid: false, signature: 'failed', problems, notes };
   }
   const manifest = parsed;
 
@@ -205,6 +269,8 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
     if (name !== MANIFEST_NAME && name !== SIGNATURE_NAME && !listed.has(name)) problems.push(`extra file not listed in manifest.json: ${name}`);
   }
 
+  problems.push(...checksumProblems(manifest, scan.entries.get(CHECKSUMS_NAME)?.bytes));
+
   // The chain.
   if (previousBytes !== undefined) {
     const actual = sha256Hex(previousBytes);
@@ -221,19 +287,54 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
   // The signature.
   const sigEntry = scan.entries.get(SIGNATURE_NAME);
   const haveKey = options.hmacKey !== undefined || options.publicKey !== undefined;
+  let signature: SignatureCheck;
   if (sigEntry?.bytes === undefined) {
+    signature = haveKey ? 'failed' : 'unsigned';
     if (haveKey) problems.push('manifest.sig is missing: the bundle is not signed');
-    else notes.push('signature: the bundle is not signed');
+    else notes.push('signature: NOT CHECKED: the bundle is not signed, so nothing shows who made it (anyone can rewrite files and manifest together)');
   } else {
     const sig = parseSignatureFile(sigEntry.bytes);
-    if (typeof sig === 'string') problems.push(sig);
-    else if (!haveKey) notes.push(`signature: ${sig.algorithm} by ${sig.keyId}, not checked: give --hmac-key-file or --public-key`);
-    else {
+    if (typeof sig === 'string') {
+      signature = 'failed';
+      problems.push(sig);
+    } else if (!haveKey) {
+      signature = 'not-checked';
+      notes.push(`signature: NOT CHECKED: manifest.sig is ${sig.algorithm} by ${sig.keyId}; give --public-key (or --hmac-key-file) to check it`);
+    } else {
       const sigProblems = checkSignature(manifestEntry.bytes, sig, options);
       problems.push(...sigProblems);
+      signature = sigProblems.length === 0 ? 'verified' : 'failed';
       if (sigProblems.length === 0) notes.push(`signature: ${sig.algorithm} by ${sig.keyId} verifies`);
     }
   }
   if (problems.length === 0) notes.unshift(`${manifest.files.length} files match manifest.json (week ${manifest.week}, created ${manifest.createdAt} by Ward ${manifest.generator?.version ?? '?'})`);
-  return { valid: problems.length === 0, problems, notes, manifest };
+  return { valid: problems.length === 0, signature, problems, notes, manifest };
+}
+
+/**
+ * SHA256SUMS, when the manifest lists it, must say what manifest.json says of every other file: an
+ * auditor checking with `sha256sum -c` checks the same digests. Bundles made before it have none.
+ */
+function checksumProblems(manifest: Manifest, bytes: Buffer | undefined): string[] {
+  if (bytes === undefined || !manifest.files.some((f) => f.path === CHECKSUMS_NAME)) return [];
+  const problems: string[] = [];
+  const listed = new Map<string, string>();
+  bytes
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .forEach((line, i) => {
+      const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+      if (match?.[1] === undefined || match[2] === undefined) problems.push(`${CHECKSUMS_NAME} line ${i + 1} is not "<sha256>  <path>"`);
+      else listed.set(match[2], match[1]);
+    });
+  for (const file of manifest.files) {
+    if (file.path === CHECKSUMS_NAME) continue;
+    const digest = listed.get(file.path);
+    if (digest === undefined) problems.push(`${CHECKSUMS_NAME} does not list ${file.path}`);
+    else if (digest !== file.sha256) problems.push(`${CHECKSUMS_NAME} gives ${file.path} SHA-256 ${short(digest)}, manifest.json says ${short(file.sha256)}`);
+    listed.delete(file.path);
+  }
+  for (const path of listed.keys()) problems.push(`${CHECKSUMS_NAME} lists ${path}, which manifest.json does not`);
+  return problems;
 }

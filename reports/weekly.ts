@@ -8,7 +8,7 @@ import { UserError } from '../core/errors.js';
 import type { MuteRule } from '../core/mutes.js';
 import type { ScanStore } from '../core/store/scans.js';
 import { scanKey } from '../core/store/scans.js';
-import { bundleKey, BundleWriter, chainLinkFor, manifestBytes, manifestKey, MANIFEST_KIND, MANIFEST_SCHEMA_VERSION, type Manifest } from './bundle.js';
+import { bundleKey, BundleWriter, chainLinkFor, CHECKSUMS_NAME, sha256sums, manifestBytes, manifestKey, MANIFEST_KIND, MANIFEST_SCHEMA_VERSION, type Manifest } from './bundle.js';
 import { reportCsvStream } from './csv.js';
 import { collectReportData, TextArena, type ReportData } from './data.js';
 import { reportJsonStream } from './json.js';
@@ -120,6 +120,7 @@ export async function buildWeeklyEvidence(store: ScanStore, options: WeeklyEvide
 
     t = performance.now();
     await Promise.all(data.scans.map((scan) => bundle.addStored(scanKey(scan.scanId), scanKey(scan.scanId))));
+    bundle.addBuffer(CHECKSUMS_NAME, sha256sums(bundle.manifestFiles));
     const manifest: Manifest = {
       schemaVersion: MANIFEST_SCHEMA_VERSION,
       kind: MANIFEST_KIND,

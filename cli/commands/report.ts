@@ -1,9 +1,10 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CONTROL_IDS } from '../../checks/index.js';
 import { loadConfig } from '../../core/config.js';
 import { UserError } from '../../core/errors.js';
 import { openStore } from '../../app/store.js';
-import { hmacSignerFrom } from '../../reports/signing.js';
+import { signerFromKeyFile, SIGNING_KEY_ENV } from '../../reports/keys.js';
+import { hmacSignerFrom, type EvidenceSigner } from '../../reports/signing.js';
 import { describeWeek, parseIsoWeek } from '../../reports/week.js';
 import { buildWeeklyEvidence } from '../../reports/weekly.js';
 
@@ -15,6 +16,14 @@ interface ReportFlags {
   config?: string;
   organization?: string;
   hmacKeyFile?: string;
+  signingKey?: string;
+}
+
+/** The signer a command line asks for: a private key file, an HMAC key file, or either from the environment. */
+export function evidenceSignerFrom(flags: { hmacKeyFile?: string; signingKey?: string }, env: NodeJS.ProcessEnv = process.env): EvidenceSigner | undefined {
+  const keyFile = flags.signingKey ?? (flags.hmacKeyFile === undefined ? env[SIGNING_KEY_ENV] : undefined);
+  if (keyFile !== undefined && keyFile.trim() !== '') return signerFromKeyFile(keyFile);
+  return hmacSignerFrom(flags.hmacKeyFile === undefined ? { env } : { keyFile: flags.hmacKeyFile, env });
 }
 
 export function weekOption(value: string): string {
@@ -38,13 +47,14 @@ export function registerReport(program: Command): void {
     .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
     .option('-c, --config <file>', `configuration file, for the organisation name and mutes (default: ${CONFIG_FILE} when it exists, or WARD_CONFIG)`)
     .option('--organization <name>', 'organisation named on the report (default: organizationName from the configuration, else "Your organisation")')
-    .option('--hmac-key-file <file>', 'sign the bundle manifest with this HMAC-SHA256 key, base64 or hex (default: WARD_EVIDENCE_HMAC_KEY when set)')
+    .addOption(new Option('--hmac-key-file <file>', 'sign the bundle manifest with this HMAC-SHA256 key, base64 or hex (default: WARD_EVIDENCE_HMAC_KEY when set)').conflicts('signingKey'))
+    .option('--signing-key <file>', `sign the bundle manifest with this private key from \`ward evidence keygen\` (default: ${SIGNING_KEY_ENV} when set)`)
     .action(async (flags: ReportFlags) => {
       const configFile = flags.config ?? process.env['WARD_CONFIG'];
       const config = loadConfig(configFile ?? CONFIG_FILE, configFile !== undefined, CONTROL_IDS);
       const organization = flags.organization ?? config.organizationName;
       if (organization.trim() === '') throw new UserError('The organisation name is empty. Fix: --organization "Acme Health".');
-      const signer = hmacSignerFrom(flags.hmacKeyFile === undefined ? {} : { keyFile: flags.hmacKeyFile });
+      const signer = evidenceSignerFrom(flags);
       const store = openStore(flags.store);
       const out = await buildWeeklyEvidence(store, {
         ...(flags.week === undefined ? {} : { week: flags.week }),

@@ -710,14 +710,15 @@ function appendix(p: Pager, data: ReportData): void {
   const steps = [
     `This report is one file of the evidence bundle bundles/${data.week.id}.zip: report.pdf, report.json (machine-readable, schema reports/report.schema.json), report.csv (one row per finding), the raw scan documents of the week under scans/, and manifest.json.`,
     'manifest.json lists every other file of the bundle with its SHA-256 digest and size, the period, the generator (Ward version), when it was created, and the SHA-256 of the previous week\'s manifest.json: each week is chained to the one before, so no earlier bundle can be changed or dropped unnoticed. A copy of each manifest is kept next to the bundle (bundles/<week>.manifest.json).',
-    'When a signing key is configured, manifest.sig holds a signature of manifest.json (HMAC-SHA256 with a shared key, or an RSA / ECDSA signature checked with a public key).',
+    'SHA256SUMS lists the same digests in the format sha256sum -c reads; manifest.json lists SHA256SUMS itself, so the signature covers it.',
+    'When a signing key is configured, manifest.sig holds a signature of manifest.json (Ed25519 or ECDSA P-256 from ward evidence keygen, ECDSA from AWS KMS, checked with the signer\'s public key; or HMAC-SHA256 with a shared key). Without a checked signature a bundle is intact at best, never verified: files and manifest could have been rewritten together.',
     'To verify offline, with nothing extracted to disk:',
   ];
   for (const s of steps) p.paragraph(s, { face: 'regular', size: 8 }, { gap: 4 });
   const commands = [
     `ward evidence verify ${data.week.id}.zip --previous <previous-week>.zip`,
     `ward evidence verify ${data.week.id}.zip --hmac-key-file evidence.key      # shared key (base64 or hex)`,
-    `ward evidence verify ${data.week.id}.zip --public-key evidence-public.pem   # RSA / ECDSA`,
+    `ward evidence verify ${data.week.id}.zip --public-key ward-evidence.pub.pem  # Ed25519 / ECDSA / RSA`,
   ];
   p.box(p.left, p.y, p.width, commands.length * 12 + 8, '#f3f4f6');
   p.y += 4;
@@ -727,7 +728,7 @@ function appendix(p: Pager, data: ReportData): void {
   }
   p.y += 10;
   p.paragraph(
-    'It checks every digest and size, that no file is missing or extra, the chain to the previous week, and the signature, and prints one line per problem (exit 0: valid; 1: invalid; 2: could not run). Without Ward: unzip the bundle, recompute each file\'s SHA-256 (sha256sum) and compare with manifest.json; compare the SHA-256 of the previous week\'s manifest.json with "previous" in this one.',
+    'It checks every digest and size, that no file is missing or extra, SHA256SUMS, the chain to the previous week, and the signature, and prints one line per problem (exit 0: valid and signature verified; 1: invalid, or signature not checked; 2: could not run). Without Ward: unzip the bundle; sha256sum -c SHA256SUMS; check that the SHA-256 of SHA256SUMS is the one manifest.json lists; decode the signature field of manifest.sig (base64) and check it over manifest.json with openssl (pkeyutl -verify -rawin for Ed25519, dgst -sha256 -verify for ECDSA); compare the SHA-256 of the previous week\'s manifest.json with "previous" in this one. The README gives the exact commands.',
     { face: 'regular', size: 8 },
   );
   p.heading('Glossary');
