@@ -42,6 +42,22 @@ export interface Manifest {
   files: ManifestFile[];
 }
 
+/** An audit-period bundle's manifest (reports/period-evidence.ts): outside the weekly chain. */
+export const PERIOD_MANIFEST_KIND = 'ward.period-evidence-manifest';
+export interface PeriodManifest {
+  schemaVersion: 1;
+  kind: typeof PERIOD_MANIFEST_KIND;
+  period: { from: string; to: string; start: string; end: string };
+  organization: string;
+  generator: { name: 'ward'; version: string };
+  createdAt: string;
+  /** The weekly bundles' manifests for the weeks the period overlaps, by SHA-256 of their bytes. */
+  weeklyManifests: Array<{ week: string; sha256: string }>;
+  /** Weeks the period overlaps that have no weekly bundle. */
+  weeksWithoutBundle: string[];
+  files: ManifestFile[];
+}
+
 export const bundleKey = (week: string): string => `bundles/${week}.zip`;
 export const manifestKey = (week: string): string => `bundles/${week}.manifest.json`;
 const MANIFEST_KEY = /^bundles\/(\d{4}-W\d{2})\.manifest\.json$/;
@@ -120,7 +136,7 @@ export function sha256sums(files: readonly ManifestFile[]): Buffer {
 }
 
 /** manifest.json bytes, as stored in the bundle and in bundles/<week>.manifest.json. */
-export function manifestBytes(manifest: Manifest): Buffer {
+export function manifestBytes(manifest: object): Buffer {
   return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
 }
 

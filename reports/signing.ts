@@ -166,6 +166,11 @@ export async function signatureFile(signer: EvidenceSigner, manifest: Buffer): P
   return { algorithm: signer.algorithm, keyId: signer.keyId, signature: signature.toString('base64') };
 }
 
+/** manifest.sig's bytes: the signature file as two-space-indented JSON with a final newline. */
+export async function signatureBytes(signer: EvidenceSigner, manifest: Buffer): Promise<Buffer> {
+  return Buffer.from(`${JSON.stringify(await signatureFile(signer, manifest), null, 2)}\n`, 'utf8');
+}
+
 export function parseSignatureFile(bytes: Buffer): SignatureFile | string {
   let value: unknown;
   try {

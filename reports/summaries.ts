@@ -7,7 +7,8 @@ import { SEVERITIES, STATUSES, type Provider, type ScanDocument, type Severity, 
 import type { BlobStore } from '../core/store/blob.js';
 import type { ScanStore } from '../core/store/scans.js';
 
-export const SUMMARY_SCHEMA_VERSION = 1;
+// 2: per-account counts by control (for the audit-period report's share of scans passed).
+export const SUMMARY_SCHEMA_VERSION = 2;
 
 export interface AccountScanSummary {
   provider: Provider;
@@ -22,6 +23,8 @@ export interface AccountScanSummary {
   results: Record<Status, number>;
   /** FAIL results by scope, then severity (scopes with none are left out). */
   failing: Record<string, Partial<Record<Severity, number>>>;
+  /** Results by control, then status (statuses with none are left out). */
+  controls: Record<string, Partial<Record<Status, number>>>;
 }
 
 export interface ScanSummary {
@@ -57,6 +60,7 @@ export function summarizeScanForReport(scan: ScanDocument): ScanSummary {
       scopes: [],
       results: zeroStatuses(),
       failing: {},
+      controls: {},
     });
   }
   const scopes = new Map<string, Set<string>>();
@@ -65,10 +69,12 @@ export function summarizeScanForReport(scan: ScanDocument): ScanSummary {
     let summary = accounts.get(key);
     if (summary === undefined) {
       // A result for an account the targets do not list: count it all the same.
-      summary = { provider: f.provider, account: f.account, regions: [], disabledRegions: [], deferredRegions: [], scopes: [], results: zeroStatuses(), failing: {} };
+      summary = { provider: f.provider, account: f.account, regions: [], disabledRegions: [], deferredRegions: [], scopes: [], results: zeroStatuses(), failing: {}, controls: {} };
       accounts.set(key, summary);
     }
     summary.results[f.status] += 1;
+    const byControl = (summary.controls[f.controlId] ??= {});
+    byControl[f.status] = (byControl[f.status] ?? 0) + 1;
     let seen = scopes.get(key);
     if (seen === undefined) scopes.set(key, (seen = new Set()));
     seen.add(f.scope);

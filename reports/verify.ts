@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
 import { UserError } from '../core/errors.js';
-import { CHECKSUMS_NAME, MANIFEST_KIND, MANIFEST_NAME, SIGNATURE_NAME, sha256Hex, type Manifest, type ManifestFile } from './bundle.js';
+import { CHECKSUMS_NAME, MANIFEST_KIND, MANIFEST_NAME, PERIOD_MANIFEST_KIND, type PeriodManifest, SIGNATURE_NAME, sha256Hex, type Manifest, type ManifestFile } from './bundle.js';
 import { checkSignature, parseSignatureFile, type VerificationKey } from './signing.js';
 import { createHash } from 'node:crypto';
 
@@ -186,11 +186,16 @@ function parseManifest(bytes: Buffer): Manifest | string {
     return `manifest.json is not valid JSON (${(error as Error).message})`;
   }
   const m = value as Partial<Manifest> | null;
-  if (typeof m !== 'object' || m === null || m.kind !== MANIFEST_KIND) return `manifest.json is not a Ward evidence manifest (kind is not "${MANIFEST_KIND}")`;
+  // An audit-period bundle's manifest (reports/period-evidence.ts) has the same files list.
+  if (typeof m !== 'object' || m === null || (m.kind !== MANIFEST_KIND && (m.kind as string | undefined) !== PERIOD_MANIFEST_KIND)) {
+    return `manifest.json is not a Ward evidence manifest (kind is neither "${MANIFEST_KIND}" nor "${PERIOD_MANIFEST_KIND}")`;
+  }
   if (!Array.isArray(m.files)) return 'manifest.json has no files list';
   const bad = m.files.findIndex((f: Partial<ManifestFile>) => typeof f?.path !== 'string' || typeof f.sha256 !== 'string' || typeof f.size !== 'number');
   if (bad >= 0) return `manifest.json: files[${bad}] lacks path, sha256 or size`;
-  if (m.previous !== null && typeof m.previous !== 'string') return 'manifest.json: previous is neither a SHA-256 nor null';
+  if ((m.kind as string) === PERIOD_MANIFEST_KIND) {
+    if (!Array.isArray((m as Partial<PeriodManifest>).weeklyManifests)) return 'manifest.json: an audit-period manifest without weeklyManifests';
+  } else if (m.previous !== null && typeof m.previous !== 'string') return 'manifest.json: previous is neither a SHA-256 nor null';
   return m as Manifest;
 }
 
@@ -271,8 +276,15 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
 
   problems.push(...checksumProblems(manifest, scan.entries.get(CHECKSUMS_NAME)?.bytes));
 
-  // The chain.
-  if (previousBytes !== undefined) {
+  // The chain (an audit-period bundle instead names the weekly manifests it covers, and holds them).
+  const isPeriod = (manifest.kind as string) === PERIOD_MANIFEST_KIND;
+  if (isPeriod) {
+    const weekly = (manifest as unknown as PeriodManifest).weeklyManifests;
+    const weeklyProblems = weeklyManifestProblems(manifest as unknown as PeriodManifest, scan.entries);
+    problems.push(...weeklyProblems);
+    if (weeklyProblems.length === 0) notes.push(`chain: audit period; the ${weekly.length} weekly manifest(s) it names are in the bundle with those digests (check them against the weekly bundles)`);
+  }
+  else if (previousBytes !== undefined) {
     const actual = sha256Hex(previousBytes);
     const prev = parseManifest(previousBytes);
     if (manifest.previous === null) problems.push(`chain: manifest.json records no previous manifest (first bundle), but --previous was given`);
@@ -307,8 +319,20 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
       if (sigProblems.length === 0) notes.push(`signature: ${sig.algorithm} by ${sig.keyId} verifies`);
     }
   }
-  if (problems.length === 0) notes.unshift(`${manifest.files.length} files match manifest.json (week ${manifest.week}, created ${manifest.createdAt} by Ward ${manifest.generator?.version ?? '?'})`);
+  const what = isPeriod ? `audit period ${(manifest as unknown as PeriodManifest).period.from} to ${(manifest as unknown as PeriodManifest).period.to}` : `week ${manifest.week}`;
+  if (problems.length === 0) notes.unshift(`${manifest.files.length} files match manifest.json (${what}, created ${manifest.createdAt} by Ward ${manifest.generator?.version ?? '?'})`);
   return { valid: problems.length === 0, signature, problems, notes, manifest };
+}
+
+/** Each weekly manifest an audit-period manifest names is in the bundle with that digest. */
+function weeklyManifestProblems(manifest: PeriodManifest, entries: ReadonlyMap<string, ReadEntry>): string[] {
+  const problems: string[] = [];
+  for (const { week, sha256 } of manifest.weeklyManifests) {
+    const entry = entries.get(`weekly/${week}.manifest.json`);
+    if (entry === undefined) problems.push(`weekly/${week}.manifest.json is missing (named in manifest.json)`);
+    else if (entry.sha256 !== sha256) problems.push(`weekly/${week}.manifest.json: SHA-256 is ${short(entry.sha256)}, manifest.json names ${short(sha256)}`);
+  }
+  return problems;
 }
 
 /**

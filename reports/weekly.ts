@@ -14,7 +14,7 @@ import { collectReportData, TextArena, type ReportData } from './data.js';
 import { reportJsonStream } from './json.js';
 import { preloadFonts, type FontFiles } from './pdf/fonts.js';
 import { renderReportPdf } from './pdf/render.js';
-import { signatureFile, type EvidenceSigner } from './signing.js';
+import { signatureBytes, type EvidenceSigner } from './signing.js';
 import { isoWeekOf, parseIsoWeek, type IsoWeek } from './week.js';
 
 export interface WeeklyEvidenceOptions {
@@ -134,7 +134,7 @@ export async function buildWeeklyEvidence(store: ScanStore, options: WeeklyEvide
       files: bundle.manifestFiles.map(({ path, sha256, size }) => ({ path, sha256, size })),
     };
     const bytes = manifestBytes(manifest);
-    const signature = options.signer === undefined ? undefined : Buffer.from(`${JSON.stringify(await signatureFile(options.signer, bytes), null, 2)}\n`, 'utf8');
+    const signature = options.signer === undefined ? undefined : await signatureBytes(options.signer, bytes);
     await bundle.finish(bytes, signature);
     await blobs.write(keys.manifest, bytes);
     stage('bundle', t);

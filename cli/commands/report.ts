@@ -7,6 +7,7 @@ import { signerFromKeyFile, SIGNING_KEY_ENV } from '../../reports/keys.js';
 import { hmacSignerFrom, type EvidenceSigner } from '../../reports/signing.js';
 import { describeWeek, parseIsoWeek } from '../../reports/week.js';
 import { buildWeeklyEvidence } from '../../reports/weekly.js';
+import { buildPeriodEvidence } from '../../reports/period-evidence.js';
 
 const CONFIG_FILE = 'ward.config.yml';
 
@@ -17,6 +18,8 @@ interface ReportFlags {
   organization?: string;
   hmacKeyFile?: string;
   signingKey?: string;
+  from?: string;
+  to?: string;
 }
 
 /** The signer a command line asks for: a private key file, an HMAC key file, or either from the environment. */
@@ -43,7 +46,9 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('Build the weekly evidence report (PDF, JSON, CSV) and its bundle for an ISO week, into the store.')
-    .option('--week <week>', 'ISO week, e.g. 2026-W47 (default: the current week, UTC)', weekOption)
+    .addOption(new Option('--week <week>', 'ISO week, e.g. 2026-W47 (default: the current week, UTC)').argParser(weekOption).conflicts(['from', 'to']))
+    .option('--from <date>', 'audit period: first day, YYYY-MM-DD (UTC); with --to, builds the period report instead of a weekly one')
+    .option('--to <date>', 'audit period: last day, YYYY-MM-DD (UTC, inclusive)')
     .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
     .option('-c, --config <file>', `configuration file, for the organisation name and mutes (default: ${CONFIG_FILE} when it exists, or WARD_CONFIG)`)
     .option('--organization <name>', 'organisation named on the report (default: organizationName from the configuration, else "Your organisation")')
@@ -56,6 +61,24 @@ export function registerReport(program: Command): void {
       if (organization.trim() === '') throw new UserError('The organisation name is empty. Fix: --organization "Acme Health".');
       const signer = evidenceSignerFrom(flags);
       const store = openStore(flags.store);
+      if (flags.from !== undefined || flags.to !== undefined) {
+        if (flags.from === undefined || flags.to === undefined) throw new UserError('An audit period needs both --from and --to (YYYY-MM-DD). Fix: --from 2026-01-01 --to 2026-12-31.');
+        const period = await buildPeriodEvidence(store, { from: flags.from, to: flags.to, organization, mutes: config.mutes, ...(signer === undefined ? {} : { signer }) });
+        const at = (key: string) => locationOf(period.location, key);
+        const d = period.data;
+        process.stdout.write(
+          [
+            `Audit period ${flags.from} to ${flags.to}${d.inProgress ? ' (in progress: period so far)' : ''}: ${d.scans} scans, ${d.remediated.length} findings remediated, ${d.openAtEnd.length} open at the end, ${d.daysWithoutScan.length} day(s) without a completed scan, ${period.pages} PDF pages.`,
+            `  PDF       ${at(period.keys.pdf)}`,
+            `  JSON      ${at(period.keys.json)}`,
+            `  CSV       ${at(period.keys.csv)}`,
+            `  Bundle    ${at(period.keys.bundle)}${signer === undefined ? ' (not signed)' : ` (signed, ${signer.algorithm} key ${signer.keyId})`}`,
+            `  Manifest  ${at(period.keys.manifest)}`,
+            '',
+          ].join('\n'),
+        );
+        return;
+      }
       const out = await buildWeeklyEvidence(store, {
         ...(flags.week === undefined ? {} : { week: flags.week }),
         organization,

@@ -36,9 +36,9 @@ const HIPAA_COLORS: Record<HipaaStatus, string> = {
 
 const STATE_LABELS: Record<string, string> = { new: 'New', open: 'Open', reopened: 'Reopened', resolved: 'Resolved' };
 
-const fmtInt = (n: number): string => n.toLocaleString('en-US');
+export const fmtInt = (n: number): string => n.toLocaleString('en-US');
 const day = (iso: string | undefined): string => (iso === undefined ? '' : iso.slice(0, 10));
-const stamp = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+export const stamp = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 const where = (r: Pick<FindingRow, 'provider' | 'account' | 'region'>): string => `${r.provider}:${r.account}${r.region === 'global' ? '' : ` / ${r.region}`}`;
 
 // --- the plan of sections -----------------------------------------------------------------------------
@@ -476,7 +476,7 @@ function approvalParts(m: Approval, ownerLabel: string): string[] {
 }
 
 const approval = (m: Approval): string => approvalParts(m, 'owner ').join(', ');
-const approvalLines = (m: Approval): string => approvalParts(m, '').join('\n');
+export const approvalLines = (m: Approval): string => approvalParts(m, '').join('\n');
 
 /** Azure reads are subscription-wide: no region list, but not nothing either. */
 function regionsJudged(a: ReportData['accounts'][number]): string {
@@ -766,11 +766,25 @@ async function layoutReport(p: Pager, data: ReportData, toc: readonly TocEntry[]
   p.finish();
 }
 
+export interface PdfInfo {
+  title: string;
+  subject: string;
+  wardVersion: string;
+  generatedAt: string;
+  /** Running header and footer. */
+  header: string;
+}
+
 /**
- * Lays the report out (once to count pages and find where sections start, once to draw) and
+ * Lays a document out twice (once to count pages and find where sections start, once to draw) and
  * streams the PDF into `out`. Resolves with the page count once the document is complete.
  */
-export async function renderReportPdf(data: ReportData, out: Writable, options: PdfOptions = {}): Promise<{ pages: number }> {
+export async function renderPdf(
+  out: Writable,
+  info: PdfInfo,
+  options: PdfOptions,
+  layout: (p: Pager, pages: ReadonlyMap<string, number> | undefined) => Promise<void>,
+): Promise<{ pages: number }> {
   const fontFiles = options.fonts ?? defaultFontFiles();
   const doc = new PDFDocument({
     // Our own font as the document default: pdfkit's built-in Helvetica is loaded through a
@@ -783,12 +797,12 @@ export async function renderReportPdf(data: ReportData, out: Writable, options: 
     size: [PAGE.width, PAGE.height],
     margin: 0,
     info: {
-      Title: `HIPAA security evidence report ${data.week.id}: ${data.organization}`,
+      Title: info.title,
       Author: 'Ward',
-      Subject: `Weekly security posture, ${describeWeek(data.week)}`,
-      Creator: `Ward ${data.wardVersion}`,
-      Producer: `Ward ${data.wardVersion} (pdfkit)`,
-      CreationDate: new Date(data.generatedAt),
+      Subject: info.subject,
+      Creator: `Ward ${info.wardVersion}`,
+      Producer: `Ward ${info.wardVersion} (pdfkit)`,
+      CreationDate: new Date(info.generatedAt),
     },
     displayTitle: true,
     lang: 'en',
@@ -803,15 +817,11 @@ export async function renderReportPdf(data: ReportData, out: Writable, options: 
   let pages = 0;
   try {
     const fonts = new FontBook(doc, fontFiles);
-    const decoration = {
-      header: `${data.organization} · HIPAA security evidence · ${data.week.id}`,
-      footer: `Ward ${data.wardVersion} · generated ${stamp(data.generatedAt)} · confidential`,
-    };
-    const toc = tocEntries(data);
+    const decoration = { header: info.header, footer: `Ward ${info.wardVersion} · generated ${stamp(info.generatedAt)} · confidential` };
     const measure = new Pager(doc, fonts, false, decoration);
-    await layoutReport(measure, data, toc, undefined);
+    await layout(measure, undefined);
     const pager = new Pager(doc, fonts, true, decoration, measure.page);
-    await layoutReport(pager, data, toc, measure.anchors);
+    await layout(pager, measure.anchors);
     if (pager.page !== measure.page) throw new Error(`PDF layout is not deterministic: measured ${measure.page} pages, drew ${pager.page}`);
     pages = pager.page;
   } catch (error) {
@@ -823,4 +833,21 @@ export async function renderReportPdf(data: ReportData, out: Writable, options: 
   await done;
   doc.unpipe(out);
   return { pages };
+}
+
+/** The weekly report.pdf, streamed into `out`. */
+export async function renderReportPdf(data: ReportData, out: Writable, options: PdfOptions = {}): Promise<{ pages: number }> {
+  const toc = tocEntries(data);
+  return renderPdf(
+    out,
+    {
+      title: `HIPAA security evidence report ${data.week.id}: ${data.organization}`,
+      subject: `Weekly security posture, ${describeWeek(data.week)}`,
+      wardVersion: data.wardVersion,
+      generatedAt: data.generatedAt,
+      header: `${data.organization} · HIPAA security evidence · ${data.week.id}`,
+    },
+    options,
+    (p, pages) => layoutReport(p, data, toc, pages),
+  );
 }
