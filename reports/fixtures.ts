@@ -49,7 +49,7 @@ export const SAMPLE_NAMES = ['база-данных-прод', 'βάση-δεδ�
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -84,7 +84,7 @@ function resourceFor(control: AnyControl, account: string, region: string, n: nu
   }
 }
 
-function makeFinding(control: AnyControl, account: string, region: string, n: number, status: Status, severity: Severity, at: string, every = 97): Finding {
+export function makeFinding(control: AnyControl, account: string, region: string, n: number, status: Status, severity: Severity, at: string, every = 97): Finding {
   const r = resourceFor(control, account, region, n, every);
   const global = control.scope === 'account';
   return {
