@@ -5,6 +5,7 @@
 import { Readable } from 'node:stream';
 import type { Finding } from '../core/model.js';
 import type { ScanStore } from '../core/store/scans.js';
+import { hipaaCoverage } from './hipaa-coverage.js';
 import { lifecycleOf, postureByAccount, type Lifecycle, type ReportData, type ResolvedRef } from './data.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -73,6 +74,7 @@ export function reportHead(data: ReportData): Record<string, unknown> {
     },
     trend: data.trend,
     hipaa: data.hipaa,
+    hipaaCoverage: hipaaCoverage(),
     controls: data.controls.map((c) => ({
       id: c.id,
       title: c.title,

@@ -29,6 +29,7 @@ interface ReportJson {
   coverage: { gaps: unknown[] };
   mutes: { rules: Array<{ index: number; rule: MuteRule; status: string; muted: number; wouldMatch: number }> };
   findings: Array<Finding & { scanId: string | null; lifecycle: { state: string } | null }>;
+  hipaaCoverage: { items: Array<{ ref: string; controls: string[] }>; notAssessed: number };
 }
 
 const SG_RULES = [
@@ -176,6 +177,16 @@ describe('report.pdf, read back with pdftotext', () => {
     expect(text).toContain('AccessDeniedException');
     expect(text).toContain('NOT ASSESSABLE');
     expect(text).toContain('Minimum log retention used: 365 days');
+  });
+
+  it('maps the whole HIPAA Security Rule: what Ward assesses, what it does not, and why each threshold', () => {
+    const text = pdftotext(['-layout']);
+    expect(text).toContain('HIPAA coverage map: assessed and not');
+    expect(text).toMatch(/164\.308\(a\)\(7\)\(ii\)\(A\)\s+Data backup plan\s+R\s+Not assessed/);
+    expect(text).toMatch(/164\.312\(a\)\(2\)\(iv\)\s+Encryption and decryption\s+A\s+Assessed\s+aws-ebs-encryption-by-default/);
+    expect(text).toContain('minLogRetentionDays (profile: hipaa-6y): 2190 days.');
+    expect(report.hipaaCoverage.items.find((i) => i.ref === '164.312(b)')?.controls).toContain('aws-cloudtrail-all-regions');
+    expect(report.hipaaCoverage.notAssessed).toBeGreaterThan(40);
   });
 
   it('numbers mutes from 1 and shows who approved each and its ticket', () => {

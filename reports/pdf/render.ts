@@ -8,6 +8,7 @@ import { AREAS, AREA_TITLES, SEVERITIES, type Severity } from '../../core/model.
 import type { MuteRule } from '../../core/mutes.js';
 import { HIPAA_STATUS_LABELS, rowText, type ControlRollup, type FindingRow, type HipaaStatus, type ReportData } from '../data.js';
 import { describeWeek } from '../week.js';
+import { hipaaCoverage, type CoverageStatus } from '../hipaa-coverage.js';
 import { defaultFontFiles, FontBook, type FontFiles } from './fonts.js';
 import { COLORS, PAGE, Pager, Table, type Cell, type DetailLine, type TextStyle, type TocEntry } from './pager.js';
 
@@ -47,6 +48,7 @@ export function tocEntries(data: ReportData): TocEntry[] {
   const entries: TocEntry[] = [
     { id: 'summary', title: 'Executive summary', level: 1 },
     { id: 'hipaa', title: 'HIPAA Security Rule matrix', level: 1 },
+    { id: 'hipaa-coverage', title: 'HIPAA coverage map: assessed and not', level: 1 },
     { id: 'controls', title: 'Findings by control', level: 1 },
   ];
   for (const c of data.controls) if (c.failing.length > 0) entries.push({ id: `control-${c.id}`, title: `${c.id}: ${c.title}`, level: 2 });
@@ -368,6 +370,41 @@ function hipaaMatrix(p: Pager, data: ReportData): void {
     size: 7.5,
     color: COLORS.muted,
   });
+}
+
+const COVERAGE_LABELS: Record<CoverageStatus, string> = { assessed: 'Assessed', 'partly-assessed': 'Partly', 'not-assessed': 'Not assessed' };
+const COVERAGE_COLORS: Record<CoverageStatus, string> = { assessed: '#dcfce7', 'partly-assessed': '#e0f2fe', 'not-assessed': '#f3f4f6' };
+
+function coverageMap(p: Pager): void {
+  const map = hipaaCoverage();
+  p.section(
+    { id: 'hipaa-coverage', title: 'HIPAA coverage map: assessed and not', level: 1 },
+    `Every standard and implementation specification of the HIPAA Security Rule (45 CFR 164.308–164.316), required (R) or addressable (A). Assessed: at least one of Ward's controls relates to it (their results are in the matrix above). Partly: a standard assessed only through some of its implementation specifications. Not assessed: this evidence says nothing about it; it needs other evidence (policies, procedures, training, contracts, physical controls). ${map.assessed} assessed, ${map.partlyAssessed} partly, ${map.notAssessed} not assessed.`,
+  );
+  const t = new Table(
+    p,
+    [
+      { title: 'Section', width: 92 },
+      { title: 'Standard / implementation specification', width: 178 },
+      { title: 'R/A', width: 26 },
+      { title: 'Coverage', width: 58 },
+      { title: "Ward's controls", width: p.width - 354 },
+    ],
+    { caption: 'HIPAA coverage map', zebra: false },
+  ).start();
+  for (const item of map.items) {
+    const standard = item.kind === 'standard';
+    t.row([
+      { text: item.ref, face: standard ? 'condensedBold' : 'condensed' },
+      { text: standard ? item.title : `  ${item.title}`, lines: 2, ...(standard ? { face: 'condensedBold' as const } : {}) },
+      standard ? 'Std' : item.requirement === 'required' ? 'R' : 'A',
+      { text: COVERAGE_LABELS[item.status], badge: COVERAGE_COLORS[item.status] },
+      { text: item.controls.length > 0 ? item.controls.join(', ') : item.through.length > 0 ? `through ${item.through.join(', ')}` : '', lines: 4 },
+    ]);
+  }
+  t.end();
+  p.heading('Thresholds, and why');
+  for (const n of map.thresholds) p.paragraph(`${n.setting}: ${n.value}. ${n.why}`, { face: 'regular', size: 8 }, { gap: 4 });
 }
 
 function controlHeader(p: Pager, c: ControlRollup): void {
@@ -758,6 +795,7 @@ async function layoutReport(p: Pager, data: ReportData, toc: readonly TocEntry[]
   summary(p, data);
   contents(p, toc, pages);
   hipaaMatrix(p, data);
+  coverageMap(p);
   await findingsByControl(p, data);
   await scopeAndCoverage(p, data);
   mutesSection(p, data);
