@@ -19,6 +19,7 @@ import {
   type Finding,
   type MuteRef,
   type Provider,
+  type ReadIdentity,
   type Remediation,
   type Severity,
   type Status,
@@ -150,6 +151,8 @@ export interface AccountRow {
   /** The account's last scan of the week. */
   scanId: string;
   scannedAt: string;
+  /** Who read it in that scan, when recorded. */
+  identity?: ReadIdentity;
 }
 
 export interface UnscannedAccount {
@@ -631,6 +634,7 @@ export async function collectReportData(store: ScanStore, options: CollectOption
       deferredRegions: account.deferredRegions,
       scanId: scan.scanId,
       scannedAt: scan.finishedAt,
+      ...(account.identity === undefined ? {} : { identity: account.identity }),
     }))
     .sort((a, b) => a.provider.localeCompare(b.provider) || a.account.localeCompare(b.account));
 

@@ -60,6 +60,7 @@ export function reportHead(data: ReportData): Record<string, unknown> {
       finishedAt: s.finishedAt,
       wardVersion: s.wardVersion,
       accounts: s.accounts.map((a) => `${a.provider}:${a.account}`),
+      ...(s.runner === undefined ? {} : { runner: s.runner }),
     })),
     scope: {
       accounts: data.accounts,

@@ -30,6 +30,8 @@ interface ReportJson {
   mutes: { rules: Array<{ index: number; rule: MuteRule; status: string; muted: number; wouldMatch: number }> };
   findings: Array<Finding & { scanId: string | null; lifecycle: { state: string } | null }>;
   hipaaCoverage: { items: Array<{ ref: string; controls: string[] }>; notAssessed: number };
+  scope: { accounts: Array<{ account: string; identity?: { principal: string; via: string } }> };
+  scans: Array<{ scanId: string; runner?: { kind: string; function?: string } }>;
 }
 
 const SG_RULES = [
@@ -67,7 +69,10 @@ beforeAll(async () => {
   if (sg === undefined) throw new Error('fixture has no failing SSH result');
   sg.evidence = [{ api: 'ec2:DescribeSecurityGroups', region: sg.region, readAt: NOW.toISOString(), fields: { GroupId: 'sg-0a0a0a0a0a0a00004', GroupName: 'a-rather-long-security-group-name-for-the-jump-hosts', VpcId: 'vpc-0b22c0ffee5ec0002', IpPermissions: SG_RULES } }];
   sgId = sg.id;
-  await store.recordScan({ ...scan, scanId: `${scan.scanId}-late`, finishedAt: new Date(Date.parse(scan.finishedAt) + 3_600_000).toISOString() });
+  // Who read the account and where Ward ran, as scans record them.
+  const targets = scan.targets.map((t) => ({ ...t, identity: { principal: `arn:aws:sts::${t.account}:assumed-role/WardAuditRole/ward-scan`, via: `sts:AssumeRole arn:aws:iam::${t.account}:role/WardAuditRole` } }));
+  const runner = { kind: 'lambda' as const, function: 'arn:aws:lambda:eu-west-1:111122223333:function:ward-prod-scan' };
+  await store.recordScan({ ...scan, targets, runner, scanId: `${scan.scanId}-late`, finishedAt: new Date(Date.parse(scan.finishedAt) + 3_600_000).toISOString() });
   out = await buildWeeklyEvidence(store, { week: WEEK, organization: 'Acme Health — Клиника', mutes: SAMPLE_MUTES, now: NOW });
   report = JSON.parse(readFileSync(join(dir, out.keys.json), 'utf8')) as ReportJson;
   pdfPath = join(dir, out.keys.pdf);
@@ -187,6 +192,17 @@ describe('report.pdf, read back with pdftotext', () => {
     expect(text).toContain('minLogRetentionDays (profile: hipaa-6y): 2190 days.');
     expect(report.hipaaCoverage.items.find((i) => i.ref === '164.312(b)')?.controls).toContain('aws-cloudtrail-all-regions');
     expect(report.hipaaCoverage.notAssessed).toBeGreaterThan(40);
+  });
+
+  it('says who read each account and where Ward ran, and when a scan did not record it', () => {
+    const text = pdftotext([]).replace(/\s+/g, ' ');
+    const late = report.scope.accounts.find((a) => a.identity !== undefined);
+    expect(late?.identity?.principal).toMatch(/^arn:aws:sts::\d{12}:assumed-role\/WardAuditRole\/ward-scan$/);
+    expect(report.scope.accounts.filter((a) => a.identity === undefined)).toHaveLength(2);
+    expect(text).toContain(`Read as ${late?.identity?.principal ?? '?'}, via sts:AssumeRole`);
+    expect(text).toContain('Read as: not recorded by this scan');
+    expect(report.scans.find((s) => s.runner !== undefined)?.runner).toEqual({ kind: 'lambda', function: 'arn:aws:lambda:eu-west-1:111122223333:function:ward-prod-scan' });
+    expect(text).toContain('Ran in AWS Lambda arn:aws:lambda:eu-west-1:111122223333:function:ward-prod-scan');
   });
 
   it('numbers mutes from 1 and shows who approved each and its ticket', () => {

@@ -3,7 +3,7 @@
 // Summaries are computed on first need (`loadScanSummaries`); `recordScanSummary` lets whoever records
 // a scan write its summary at once.
 
-import { SEVERITIES, STATUSES, type Provider, type ScanDocument, type Severity, type Status, type Thresholds } from '../core/model.js';
+import { SEVERITIES, STATUSES, type Provider, type ReadIdentity, type ScanDocument, type ScanRunner, type Severity, type Status, type Thresholds } from '../core/model.js';
 import type { BlobStore } from '../core/store/blob.js';
 import type { ScanStore } from '../core/store/scans.js';
 
@@ -25,6 +25,8 @@ export interface AccountScanSummary {
   failing: Record<string, Partial<Record<Severity, number>>>;
   /** Results by control, then status (statuses with none are left out). */
   controls: Record<string, Partial<Record<Status, number>>>;
+  /** Who read the account in this scan, when recorded. */
+  identity?: ReadIdentity;
 }
 
 export interface ScanSummary {
@@ -37,6 +39,8 @@ export interface ScanSummary {
   controls: string[];
   coverageGaps: number;
   accounts: AccountScanSummary[];
+  /** Where Ward ran, when recorded. */
+  runner?: ScanRunner;
 }
 
 export const summaryKey = (scanId: string): string => `summaries/${scanId}.json`;
@@ -54,6 +58,7 @@ export function summarizeScanForReport(scan: ScanDocument): ScanSummary {
       provider: t.provider,
       account: t.account,
       ...(t.name === undefined ? {} : { name: t.name }),
+      ...(t.identity === undefined ? {} : { identity: t.identity }),
       regions: [...t.regions],
       disabledRegions: [...t.disabledRegions],
       deferredRegions: [...(t.deferredRegions ?? [])],
@@ -94,6 +99,7 @@ export function summarizeScanForReport(scan: ScanDocument): ScanSummary {
     controls: [...scan.controls],
     coverageGaps: scan.coverage.length,
     accounts: [...accounts.values()],
+    ...(scan.runner === undefined ? {} : { runner: scan.runner }),
   };
 }
 

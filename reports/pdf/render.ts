@@ -4,7 +4,7 @@
 
 import PDFDocument from 'pdfkit';
 import type { Writable } from 'node:stream';
-import { AREAS, AREA_TITLES, SEVERITIES, type Severity } from '../../core/model.js';
+import { AREAS, AREA_TITLES, SEVERITIES, type ScanRunner, type Severity } from '../../core/model.js';
 import type { MuteRule } from '../../core/mutes.js';
 import { HIPAA_STATUS_LABELS, rowText, type ControlRollup, type FindingRow, type HipaaStatus, type ReportData } from '../data.js';
 import { describeWeek } from '../week.js';
@@ -515,6 +515,12 @@ function approvalParts(m: Approval, ownerLabel: string): string[] {
 const approval = (m: Approval): string => approvalParts(m, 'owner ').join(', ');
 export const approvalLines = (m: Approval): string => approvalParts(m, '').join('\n');
 
+function runnerText(r: ScanRunner | undefined): string {
+  if (r === undefined) return 'where: not recorded by this scan';
+  if (r.kind === 'lambda') return `in AWS Lambda ${r.function ?? ''}`.trim();
+  return `on host ${r.host ?? 'unknown'}${r.user === undefined ? '' : ` as ${r.user}`}`;
+}
+
 /** Azure reads are subscription-wide: no region list, but not nothing either. */
 function regionsJudged(a: ReportData['accounts'][number]): string {
   if (a.regions.length === 0) return a.provider === 'azure' ? 'every location (subscription-wide reads)' : 'none';
@@ -560,6 +566,13 @@ async function scopeAndCoverage(p: Pager, data: ReportData): Promise<void> {
         String(a.disabledRegions.length),
         { text: String(a.deferredRegions.length), color: a.deferredRegions.length > 0 ? SEVERITY_COLORS.medium : COLORS.text },
         { text: `${stamp(a.scannedAt)}\n${a.scanId}`, lines: 2 },
+      ], [
+        {
+          text: a.identity === undefined ? 'Read as: not recorded by this scan' : `Read as ${a.identity.principal}, via ${a.identity.via}`,
+          style: { face: 'condensed', size: 6.5, color: a.identity === undefined ? SEVERITY_COLORS.medium : COLORS.muted },
+          maxLines: 2,
+          indent: 40,
+        },
       ]);
       await p.breathe();
     }
@@ -603,7 +616,10 @@ async function scopeAndCoverage(p: Pager, data: ReportData): Promise<void> {
     for (const s of data.scans) {
       const accounts = s.accounts.map((a) => `${a.provider}:${a.account}`);
       const shown = accounts.length > 6 ? `${accounts.slice(0, 6).join(', ')} and ${accounts.length - 6} more` : accounts.join(', ');
-      t.row([{ text: s.scanId, lines: 2 }, stamp(s.startedAt), stamp(s.finishedAt), { text: shown, lines: 3 }, s.wardVersion]);
+      t.row(
+        [{ text: s.scanId, lines: 2 }, stamp(s.startedAt), stamp(s.finishedAt), { text: shown, lines: 3 }, s.wardVersion],
+        [{ text: `Ran ${runnerText(s.runner)}`, style: { face: 'condensed', size: 6.5, color: COLORS.muted }, maxLines: 2, indent: 8 }],
+      );
       await p.breathe();
     }
     t.end();
