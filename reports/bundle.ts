@@ -9,6 +9,7 @@ import { PassThrough, Readable, Transform, type TransformCallback } from 'node:s
 import { ZipFile } from 'yazl';
 import { UserError } from '../core/errors.js';
 import type { BlobStore } from '../core/store/blob.js';
+import { signatureBytes, type EvidenceSigner } from './signing.js';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 export const MANIFEST_KIND = 'ward.evidence-manifest';
@@ -241,6 +242,16 @@ export class BundleWriter {
     if (signature !== undefined) this.zip.addBuffer(signature, SIGNATURE_NAME, { mtime: this.mtime, compress: false });
     this.zip.end();
     await this.writing;
+  }
+
+  /**
+   * Adds manifest.json (signed when a signer is given), ends the zip, and keeps a copy of the manifest
+   * at `copyKey` so the chain can be followed without unzipping anything.
+   */
+  async seal(manifest: object, signer: EvidenceSigner | undefined, copyKey: string): Promise<void> {
+    const bytes = manifestBytes(manifest);
+    await this.finish(bytes, signer === undefined ? undefined : await signatureBytes(signer, bytes));
+    await this.blobs.write(copyKey, bytes);
   }
 
   /** Gives up: the store keeps no partial zip. */

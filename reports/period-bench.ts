@@ -31,19 +31,6 @@ export interface PeriodBenchOptions {
   keepStore?: boolean;
 }
 
-export interface PeriodBenchResult {
-  /** buildPeriodEvidence end to end (collect, PDF, JSON, CSV, bundle). */
-  seconds: number;
-  peakRssMb: number;
-  collectSeconds: number;
-  pdfSeconds: number;
-  pages: number;
-  scans: number;
-  accountScans: number;
-  remediated: number;
-  openAtEnd: number;
-  setupSeconds: number;
-}
 
 const FROM = '2025-12-01';
 const DAY_MS = 86_400_000;
@@ -108,6 +95,7 @@ export async function buildPeriodBenchStore(dir: string, options: PeriodBenchOpt
 }
 
 interface ChildResult {
+  /** buildPeriodEvidence end to end (collect, PDF, JSON, CSV, bundle). */
   seconds: number;
   peakRssMb: number;
   collectSeconds: number;
@@ -117,6 +105,10 @@ interface ChildResult {
   accountScans: number;
   remediated: number;
   openAtEnd: number;
+}
+
+export interface PeriodBenchResult extends ChildResult {
+  setupSeconds: number;
 }
 
 async function runPeriod(dir: string, from: string, to: string): Promise<ChildResult> {

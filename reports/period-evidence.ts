@@ -7,12 +7,12 @@
 import { Readable, PassThrough } from 'node:stream';
 import type { MuteRule } from '../core/mutes.js';
 import type { ScanStore } from '../core/store/scans.js';
-import { BundleWriter, CHECKSUMS_NAME, manifestBytes, manifestKey, PERIOD_MANIFEST_KIND, sha256Hex, sha256sums, type PeriodManifest } from './bundle.js';
+import { BundleWriter, CHECKSUMS_NAME, manifestKey, PERIOD_MANIFEST_KIND, sha256Hex, sha256sums, type PeriodManifest } from './bundle.js';
 import { csvRow } from './csv.js';
 import { collectPeriodData, parsePeriod, type PeriodData } from './period.js';
 import { preloadFonts, type FontFiles } from './pdf/fonts.js';
 import { renderPeriodPdf } from './pdf/period.js';
-import { signatureBytes, type EvidenceSigner } from './signing.js';
+import type { EvidenceSigner } from './signing.js';
 import { isoWeekOf, shiftWeek } from './week.js';
 
 export const PERIOD_REPORT_KIND = 'ward.period-report';
@@ -121,10 +121,7 @@ export async function buildPeriodEvidence(store: ScanStore, options: PeriodEvide
       weeksWithoutBundle,
       files: bundle.manifestFiles.map(({ path, sha256, size }) => ({ path, sha256, size })),
     };
-    const bytes = manifestBytes(manifest);
-    const signature = options.signer === undefined ? undefined : await signatureBytes(options.signer, bytes);
-    await bundle.finish(bytes, signature);
-    await blobs.write(keys.manifest, bytes);
+    await bundle.seal(manifest, options.signer, keys.manifest);
     stage('bundle', t);
   } catch (error) {
     await bundle.abort(error instanceof Error ? error : new Error(String(error)));

@@ -64,7 +64,8 @@ export interface ControlPassShare {
   share: number | null;
 }
 
-export interface RemediatedFinding {
+/** A finding as the period report lists it. */
+export interface PeriodFinding {
   id: string;
   controlId: string;
   severity: Severity;
@@ -72,22 +73,17 @@ export interface RemediatedFinding {
   account: string;
   region: string;
   resource: string;
-  /** When this episode began: first seen, or the last reopening before the resolution. */
+  /** When this episode began: first seen, or the last reopening before it. */
   openedAt: string;
+}
+
+export interface RemediatedFinding extends PeriodFinding {
   resolvedAt: string;
   days: number;
 }
 
-export interface OpenAtEnd {
-  id: string;
-  controlId: string;
-  severity: Severity;
-  provider: Provider;
-  account: string;
-  region: string;
-  resource: string;
+export interface OpenAtEnd extends PeriodFinding {
   status: 'FAIL' | 'MUTED';
-  openedAt: string;
   /** Days from openedAt to the end of the period. */
   ageDays: number;
 }

@@ -8,13 +8,13 @@ import { UserError } from '../core/errors.js';
 import type { MuteRule } from '../core/mutes.js';
 import type { ScanStore } from '../core/store/scans.js';
 import { scanKey } from '../core/store/scans.js';
-import { bundleKey, BundleWriter, chainLinkFor, CHECKSUMS_NAME, sha256sums, manifestBytes, manifestKey, MANIFEST_KIND, MANIFEST_SCHEMA_VERSION, type Manifest } from './bundle.js';
+import { bundleKey, BundleWriter, chainLinkFor, CHECKSUMS_NAME, sha256sums, manifestKey, MANIFEST_KIND, MANIFEST_SCHEMA_VERSION, type Manifest } from './bundle.js';
 import { reportCsvStream } from './csv.js';
 import { collectReportData, TextArena, type ReportData } from './data.js';
 import { reportJsonStream } from './json.js';
 import { preloadFonts, type FontFiles } from './pdf/fonts.js';
 import { renderReportPdf } from './pdf/render.js';
-import { signatureBytes, type EvidenceSigner } from './signing.js';
+import type { EvidenceSigner } from './signing.js';
 import { isoWeekOf, parseIsoWeek, type IsoWeek } from './week.js';
 
 export interface WeeklyEvidenceOptions {
@@ -133,10 +133,7 @@ export async function buildWeeklyEvidence(store: ScanStore, options: WeeklyEvide
       previousWeek: link.previousWeek,
       files: bundle.manifestFiles.map(({ path, sha256, size }) => ({ path, sha256, size })),
     };
-    const bytes = manifestBytes(manifest);
-    const signature = options.signer === undefined ? undefined : await signatureBytes(options.signer, bytes);
-    await bundle.finish(bytes, signature);
-    await blobs.write(keys.manifest, bytes);
+    await bundle.seal(manifest, options.signer, keys.manifest);
     stage('bundle', t);
   } catch (error) {
     await bundle.abort(error instanceof Error ? error : new Error(String(error)));
