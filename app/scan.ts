@@ -1,11 +1,12 @@
 // Wires configuration, providers, checks, the engine and the store into one scan. The CLI, the
 // sandbox demo and the Lambda handlers all call this, so a scan means the same thing everywhere.
 
+import { currentRunner } from '../core/runner.js';
 import { selectControls } from '../checks/index.js';
 import type { WardConfig } from '../core/config.js';
 import { runScan, type ProviderPlan, type ScanProgress } from '../core/engine.js';
 import type { ApiMetrics } from '../core/metrics.js';
-import type { Provider, ScanDocument } from '../core/model.js';
+import type { Provider, ScanDocument, ScanRunner } from '../core/model.js';
 import { applyMutes, type MuteOutcome } from '../core/mutes.js';
 import type { RecordOutcome, ScanStore } from '../core/store/scans.js';
 import type { AwsPlanOptions } from '../providers/aws/provider.js';
@@ -29,6 +30,8 @@ export interface ScanRequest {
   keepGoing?: () => boolean;
   /** A continuation part of a target whose first part ran out of time. */
   continuation?: boolean;
+  /** Where Ward runs; default: this Lambda function or host (core/runner.ts). */
+  runner?: ScanRunner;
 }
 
 export interface ScanOutcome {
@@ -69,7 +72,7 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     ...(request.keepGoing === undefined ? {} : { keepGoing: request.keepGoing }),
     ...(request.continuation === true ? { skipAccountScope: true } : {}),
   });
-  const { scan: document, expiredMatches } = applyMutes(judged, config.mutes, new Date(judged.finishedAt));
+  const { scan: document, expiredMatches } = applyMutes({ ...judged, runner: request.runner ?? currentRunner() }, config.mutes, new Date(judged.finishedAt));
   const outcome: ScanOutcome = { scan: document, expiredMutes: expiredMatches };
   if (request.store !== undefined) outcome.recorded = await request.store.recordScan(document);
   return outcome;

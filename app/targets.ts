@@ -9,7 +9,7 @@ import { UserError } from '../core/errors.js';
 import type { ApiMetrics } from '../core/metrics.js';
 import { PROVIDERS, type Provider } from '../core/model.js';
 import { listActiveAccounts } from '../providers/aws/organization.js';
-import { awsPlan, currentAccount, type AwsPlanOptions, type AwsTarget } from '../providers/aws/provider.js';
+import { awsPlan, currentCaller, type AwsPlanOptions, type AwsTarget } from '../providers/aws/provider.js';
 
 export type TargetRef = ({ provider: 'aws' } & AwsTarget) | { provider: 'gcp' | 'azure'; account: string; name?: string };
 
@@ -70,7 +70,8 @@ export async function resolveAwsTargets(config: WardConfig, aws: AwsPlanOptions)
       ...(member.externalId === undefined ? {} : { externalId: member.externalId }),
     });
   }
-  const caller = config.aws.includeCurrentAccount || config.organization ? await currentAccount(aws) : undefined;
+  const callerIdentity = config.aws.includeCurrentAccount || config.organization ? await currentCaller(aws) : undefined;
+  const caller = callerIdentity?.account;
   if (config.organization && config.aws.memberRole !== undefined) {
     const role = config.aws.memberRole;
     const client = new OrganizationsClient({ region: aws.homeRegion, ...(aws.client.endpoint === undefined ? {} : { endpoint: aws.client.endpoint }) });
@@ -89,7 +90,7 @@ export async function resolveAwsTargets(config: WardConfig, aws: AwsPlanOptions)
       client.destroy();
     }
   }
-  if (caller !== undefined && config.aws.includeCurrentAccount && !targets.has(caller)) targets.set(caller, { provider: 'aws', account: caller });
+  if (caller !== undefined && config.aws.includeCurrentAccount && !targets.has(caller)) targets.set(caller, { provider: 'aws', account: caller, ...(callerIdentity === undefined ? {} : { callerArn: callerIdentity.arn }) });
   return [...targets.values()];
 }
 

@@ -157,6 +157,17 @@ describe('scenarios and arguments', () => {
       expect(computeFloor(scenario.floorWorld()).seconds).toBeGreaterThan(0);
     }
     expect(buildScenario('f', { quick: true }).kind).toBe('report');
+    expect(buildScenario('g', { quick: true })).toMatchObject({ kind: 'period', days: 60, accounts: 10 });
+  });
+
+  it('times the audit-period report over a small year of daily scans', async () => {
+    const { runPeriodBench } = await import('../reports/period-bench.js');
+    const r = await runPeriodBench({ accounts: 2, days: 40, resourcesPerControl: 2 });
+    // Day 50 of every 97 has no scan; 40 days have none of those.
+    expect(r).toMatchObject({ scans: 40, accountScans: 80 });
+    expect(r.remediated).toBeGreaterThan(0);
+    expect(r.pages).toBeGreaterThan(1);
+    expect(r.seconds).toBeGreaterThan(0);
   });
 
   it('parses --only, --quick and --in-process', () => {

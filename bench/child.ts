@@ -11,8 +11,9 @@ import { sandboxVariables } from '../app/demo.js';
 import { scan } from '../app/scan.js';
 import { newApiMetrics, retriesOf } from '../core/metrics.js';
 import { forkSandbox, hostSandbox, peakRssMb, type SandboxSnapshot } from './sandbox-host.js';
-import { buildScenario, isScenarioName, type ReportScenario, type ScanScenario } from './scenarios.js';
+import { buildScenario, isScenarioName, type PeriodScenario, type ReportScenario, type ScanScenario } from './scenarios.js';
 import type { ReportBenchResult } from '../reports/bench.js';
+import type { PeriodBenchResult } from '../reports/period-bench.js';
 
 export interface ScanFigures {
   kind: 'scan';
@@ -56,7 +57,11 @@ export interface ReportFigures extends ReportBenchResult {
   childPeakRssMb: number;
 }
 
-export type ChildResult = { ok: true; figures: ScanFigures | ReportFigures } | { ok: false; error: string };
+export interface PeriodFigures extends PeriodBenchResult {
+  kind: 'period';
+}
+
+export type ChildResult = { ok: true; figures: ScanFigures | ReportFigures | PeriodFigures } | { ok: false; error: string };
 
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -182,9 +187,15 @@ async function runReportScenario(scenario: ReportScenario): Promise<ReportFigure
   };
 }
 
-export async function runChild(name: string, flags: readonly string[]): Promise<ScanFigures | ReportFigures> {
+async function runPeriodScenario(scenario: PeriodScenario): Promise<PeriodFigures> {
+  const { runPeriodBench } = await import('../reports/period-bench.js');
+  return { kind: 'period', ...(await runPeriodBench({ accounts: scenario.accounts, days: scenario.days })) };
+}
+
+export async function runChild(name: string, flags: readonly string[]): Promise<ScanFigures | ReportFigures | PeriodFigures> {
   if (!isScenarioName(name)) throw new Error(`unknown scenario "${name}"`);
   const scenario = buildScenario(name, { quick: flags.includes('--quick') });
+  if (scenario.kind === 'period') return runPeriodScenario(scenario);
   return scenario.kind === 'scan' ? runScanScenario(scenario, flags.includes('--in-process')) : runReportScenario(scenario);
 }
 

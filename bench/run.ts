@@ -17,7 +17,7 @@ import { fork } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChildResult, ReportFigures, ScanFigures } from './child.js';
+import type { ChildResult, PeriodFigures, ReportFigures, ScanFigures } from './child.js';
 import { computeFloor, type Floor } from './floor.js';
 import { buildScenario, isScenarioName, SCENARIO_NAMES, type Scenario, type ScenarioName } from './scenarios.js';
 
@@ -130,6 +130,11 @@ function reportReport(scenario: Extract<Scenario, { kind: 'report' }>, f: Report
   return { id: scenario.id, title: scenario.title, ...f, targets, pass: Object.values(targets).every((t) => t.pass) };
 }
 
+function periodReport(scenario: Extract<Scenario, { kind: 'period' }>, f: PeriodFigures): ScenarioReport {
+  const targets = { seconds: check(f.seconds, scenario.targets.seconds), peakRssMb: check(f.peakRssMb, scenario.targets.peakRssMb) };
+  return { id: scenario.id, title: scenario.title, ...f, targets, pass: Object.values(targets).every((t) => t.pass) };
+}
+
 const mark = (c: Check | undefined): string => (c === undefined ? '' : c.pass ? `[target ≤ ${c.limit}: ok]` : `[target ≤ ${c.limit}: MISSED]`);
 
 function printScan(name: string, r: ScenarioReport, f: ScanFigures, floor: Floor, alongside?: string): void {
@@ -155,11 +160,18 @@ function printReport(name: string, r: ScenarioReport, f: ReportFigures): void {
   console.log(`    JSON ${f.jsonSeconds.toFixed(2)} s, CSV ${f.csvSeconds.toFixed(2)} s, collect ${f.collectSeconds.toFixed(2)} s, bundle ${f.bundleSeconds.toFixed(2)} s; ${f.findings} findings; store setup ${f.setupSeconds.toFixed(2)} s`);
 }
 
+function printPeriod(name: string, r: ScenarioReport, f: PeriodFigures): void {
+  const t = r.targets;
+  console.log(`\n(${name}) ${String(r['title'])}`);
+  console.log(`    report ${f.seconds.toFixed(2)} s ${mark(t['seconds'])}, peak RSS ${f.peakRssMb} MB ${mark(t['peakRssMb'])}; collect ${f.collectSeconds.toFixed(2)} s, PDF ${f.pdfSeconds.toFixed(2)} s, ${f.pages} pages`);
+  console.log(`    ${f.scans} scans, ${f.accountScans} account scans, ${f.remediated} remediated, ${f.openAtEnd} open at the end; store setup ${f.setupSeconds.toFixed(2)} s`);
+}
+
 export function profileDir(name: ScenarioName): string {
   return join(tmpdir(), 'ward-bench-profiles', name);
 }
 
-function runChildProcess(name: ScenarioName, options: CliOptions): Promise<ScanFigures | ReportFigures> {
+function runChildProcess(name: ScenarioName, options: CliOptions): Promise<ScanFigures | ReportFigures | PeriodFigures> {
   const flags = [...(options.quick ? ['--quick'] : []), ...(options.inProcess ? ['--in-process'] : [])];
   // The sandbox process the child forks inherits these flags: its profile lands next to the scanner's.
   const execArgv = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(name)}`] : [];
@@ -201,6 +213,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         printScan(name, report, figures, floor, alongside);
         if (options.profile) console.log(`    CPU profiles: ${profileDir(name)} (summarise: node dist/bench/profile.js <file>)`);
         for (const note of scenario.notes ?? []) console.log(`    note: ${note}`);
+      } else if (scenario.kind === 'period') {
+        const figures = await runChildProcess(name, options);
+        if (figures.kind !== 'period') throw new Error(`scenario ${name}: expected period figures`);
+        const report = periodReport(scenario, figures);
+        reports[name] = report;
+        printPeriod(name, report, figures);
       } else {
         const figures = await runChildProcess(name, options);
         if (figures.kind !== 'report') throw new Error(`scenario ${name}: expected report figures`);

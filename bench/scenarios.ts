@@ -10,7 +10,7 @@ import type { World } from '../sandbox/types.js';
 import type { FloorWorld } from './floor.js';
 import { awsFloorWorld, azureFloorWorld, azureSubscriptionsOf, currentAwsAccount, gcpFloorWorld } from './worlds.js';
 
-export const SCENARIO_NAMES = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
+export const SCENARIO_NAMES = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export function isScenarioName(name: string): name is ScenarioName {
@@ -52,7 +52,17 @@ export interface ReportScenario {
   targets: { pdfSeconds: number; pdfPeakRssMb: number };
 }
 
-export type Scenario = ScanScenario | ReportScenario;
+export interface PeriodScenario {
+  kind: 'period';
+  name: 'g';
+  id: string;
+  title: string;
+  accounts: number;
+  days: number;
+  targets: { seconds: number; peakRssMb: number };
+}
+
+export type Scenario = ScanScenario | ReportScenario | PeriodScenario;
 
 /** Every request the sandbox answers waits this long (an in-region AWS list call is ~20–60 ms). */
 export const LATENCY_MS = 40;
@@ -226,6 +236,21 @@ function weeklyReport(quick: boolean): ReportScenario {
   };
 }
 
+/** (g) The audit-period report over a year of daily scans (reports/period-bench.ts). */
+function periodReport(quick: boolean): PeriodScenario {
+  const accounts = quick ? 10 : 100;
+  const days = quick ? 60 : 365;
+  return {
+    kind: 'period',
+    name: 'g',
+    id: 'period-report',
+    title: `Audit-period report: ${days} days of daily scans of ${accounts} accounts (PDF, JSON, CSV, bundle)`,
+    accounts,
+    days,
+    targets: { seconds: 20, peakRssMb: 300 },
+  };
+}
+
 export function buildScenario(name: ScenarioName, options: ScenarioOptions): Scenario {
   switch (name) {
     case 'a':
@@ -240,5 +265,7 @@ export function buildScenario(name: ScenarioName, options: ScenarioOptions): Sce
       return azureSubscriptions(options.quick);
     case 'f':
       return weeklyReport(options.quick);
+    case 'g':
+      return periodReport(options.quick);
   }
 }

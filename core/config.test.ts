@@ -134,6 +134,8 @@ describe('mutes in ward.config.yml', () => {
         '    reason: Scratch volumes hold no PHI by policy',
         '    owner: secops@example.org',
         '    expires: 2027-03-31',
+        '    approvedBy: Security Officer',
+        '    ticket: RISK-142',
       ].join('\n'),
       'ward.config.yml',
       CONTROLS,
@@ -147,6 +149,8 @@ describe('mutes in ward.config.yml', () => {
         reason: 'Scratch volumes hold no PHI by policy',
         owner: 'secops@example.org',
         expires: '2027-03-31',
+        approvedBy: 'Security Officer',
+        ticket: 'RISK-142',
       },
     ]);
   });

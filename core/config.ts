@@ -139,6 +139,8 @@ export const CONFIG_SCHEMA = {
           reason: { type: 'string', minLength: 10, description: 'why the risk is accepted (10 characters or more)' },
           owner: { type: 'string', minLength: 2, description: 'who accepted the risk' },
           expires: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'an expiry date as YYYY-MM-DD' },
+          approvedBy: { type: 'string', minLength: 2, description: 'who approved accepting the risk (optional)' },
+          ticket: { type: 'string', minLength: 1, description: 'a ticket id or URL recording the decision (optional)' },
         },
       },
     },

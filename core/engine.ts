@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import type { AnyControl, Collected, DatasetDef, EvaluationContext, Judgement } from './control.js';
 import { datasetsOf } from './control.js';
 import { findingId, newScanId, scopeResource } from './ids.js';
-import type { CoverageGap, Finding, Provider, ScanDocument, ScannedTarget, Thresholds } from './model.js';
+import type { CoverageGap, Finding, Provider, ReadIdentity, ScanDocument, ScannedTarget, Thresholds } from './model.js';
 import { severityRank } from './model.js';
 import { WARD_VERSION } from './version.js';
 
@@ -34,6 +34,8 @@ export interface TargetSession {
   name?: string;
   /** The call that lists the account's regions, for the coverage entry when it fails. */
   regionsApi: string;
+  /** Who the cloud sees reading it, when the provider can tell. */
+  readonly identity?: ReadIdentity;
   /** The regions to scan: enabled ones within `selection` (when given), and the disabled rest. */
   regions(selection: readonly string[] | undefined): Promise<RegionList>;
   /** Every item of the dataset in the region (`global` for account-scoped datasets), or throws. */
@@ -173,6 +175,7 @@ class TargetScan {
         provider: this.session.provider,
         account: this.session.account,
         ...(this.session.name === undefined ? {} : { name: this.session.name }),
+        ...(this.session.identity === undefined ? {} : { identity: this.session.identity }),
         regions: regions.enabled.filter((r) => !deferred.includes(r)),
         disabledRegions: regions.disabled,
         ...(deferred.length === 0 ? {} : { deferredRegions: deferred.sort() }),

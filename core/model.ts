@@ -61,6 +61,8 @@ export interface MuteRef {
   reason: string;
   owner: string;
   expires: string;
+  approvedBy?: string;
+  ticket?: string;
 }
 
 export interface Finding {
@@ -100,10 +102,31 @@ export interface CoverageGap {
   reason: string;
 }
 
+/** Who read an account: the principal the cloud saw, and how Ward came to act as it. */
+export interface ReadIdentity {
+  /** An AWS caller ARN (an assumed-role session for member accounts), a GCP principal, an Azure client / object id. */
+  principal: string;
+  /** How the credentials were obtained, e.g. `sts:AssumeRole arn:aws:iam::…:role/WardAudit`. */
+  via: string;
+}
+
+/** Where Ward ran a scan. */
+export interface ScanRunner {
+  kind: 'lambda' | 'host';
+  /** The host name (a Lambda sandbox's is not meaningful and is left out). */
+  host?: string;
+  /** The Lambda function's ARN, or its name and region when the ARN is not known. */
+  function?: string;
+  /** The operating-system user, on a host. */
+  user?: string;
+}
+
 export interface ScannedTarget {
   provider: Provider;
   account: string;
   name?: string;
+  /** Who read it; absent when the provider could not tell (or a scan made before Ward recorded it). */
+  identity?: ReadIdentity;
   regions: string[];
   /** Regions that exist but are not enabled for the account: nothing can run there. */
   disabledRegions: string[];
@@ -126,4 +149,6 @@ export interface ScanDocument {
   targets: ScannedTarget[];
   coverage: CoverageGap[];
   results: Finding[];
+  /** Where Ward ran (absent in scans made before Ward recorded it). */
+  runner?: ScanRunner;
 }

@@ -39,4 +39,17 @@ describe('mutes', () => {
     expect(muted.results[0]?.mute).toEqual({ index: 1, reason: 'Accepted by the risk board', owner: 'secops', expires: '2026-12-31' });
     expect(expiredMatches).toEqual([{ mute: { index: 0, reason: 'Accepted by the risk board', owner: 'secops', expires: '2026-01-01' }, findingId: muted.results[3]?.id }]);
   });
+
+  it('carries who approved the accepted risk and its ticket onto the muted finding, when given', () => {
+    const scan = scanOf([finding('vol-a', 'FAIL')]);
+    const approved = rule({ resources: ['vol-a'], approvedBy: 'Security Officer', ticket: 'RISK-142' });
+    expect(applyMutes(scan, [approved], new Date('2026-11-23T00:00:00Z')).scan.results[0]?.mute).toEqual({
+      index: 0,
+      reason: 'Accepted by the risk board',
+      owner: 'secops',
+      expires: '2026-12-31',
+      approvedBy: 'Security Officer',
+      ticket: 'RISK-142',
+    });
+  });
 });

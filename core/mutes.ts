@@ -16,6 +16,10 @@ export interface MuteRule {
   owner: string;
   /** Last day the mute applies (YYYY-MM-DD, UTC, inclusive). */
   expires: string;
+  /** Who approved accepting the risk, when not the owner (a security officer, a risk committee). */
+  approvedBy?: string;
+  /** Where the decision is recorded: a ticket id or URL. */
+  ticket?: string;
 }
 
 function globToRegExp(pattern: string): RegExp {
@@ -44,8 +48,15 @@ export function muteExpired(rule: MuteRule, at: Date): boolean {
   return Date.parse(`${rule.expires}T23:59:59.999Z`) < at.getTime();
 }
 
-function refOf(rule: MuteRule, index: number): MuteRef {
-  return { index, reason: rule.reason, owner: rule.owner, expires: rule.expires };
+export function muteRefOf(rule: MuteRule, index: number): MuteRef {
+  return {
+    index,
+    reason: rule.reason,
+    owner: rule.owner,
+    expires: rule.expires,
+    ...(rule.approvedBy === undefined ? {} : { approvedBy: rule.approvedBy }),
+    ...(rule.ticket === undefined ? {} : { ticket: rule.ticket }),
+  };
 }
 
 export interface MuteOutcome {
@@ -63,8 +74,8 @@ export function applyMutes(scan: ScanDocument, rules: readonly MuteRule[], at: D
     let applied: MuteRef | undefined;
     rules.forEach((rule, index) => {
       if (applied !== undefined || !muteMatches(rule, finding)) return;
-      if (muteExpired(rule, at)) expiredMatches.push({ mute: refOf(rule, index), findingId: finding.id });
-      else applied = refOf(rule, index);
+      if (muteExpired(rule, at)) expiredMatches.push({ mute: muteRefOf(rule, index), findingId: finding.id });
+      else applied = muteRefOf(rule, index);
     });
     return applied === undefined ? finding : { ...finding, status: 'MUTED' as const, mute: applied };
   });

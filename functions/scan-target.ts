@@ -3,6 +3,7 @@
 // messages are reported individually (partial batch response) so SQS retries only those, and after
 // the configured attempts moves them to the dead-letter queue.
 
+import { currentRunner } from '../core/runner.js';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { dispatchAlerts } from '../alerts/dispatch.js';
 import { enqueueContinuation, parseTargetMessage } from '../app/fanout.js';
@@ -45,6 +46,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
           ...(message.regions === undefined ? {} : { regions: message.regions }),
           ...(keepGoing === undefined ? {} : { keepGoing }),
           continuation: message.part > 1,
+          runner: currentRunner(process.env, context?.invokedFunctionArn),
         });
         const deferred = outcome.scan.targets.flatMap((t) => t.deferredRegions ?? []);
         if (deferred.length > 0) {

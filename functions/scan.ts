@@ -1,6 +1,7 @@
 // Lambda `scan`: daily schedule or on-demand invoke. With a queue configured it fans out one message
 // per target; without one (sls invoke local, a small estate) it scans in this invocation.
 
+import { currentRunner } from '../core/runner.js';
 import { randomUUID } from 'node:crypto';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { dispatchAlerts } from '../alerts/dispatch.js';
@@ -45,6 +46,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     ...filter,
     ...(payload.regions === undefined ? {} : { regions: payload.regions }),
     ...(keepGoing === undefined ? {} : { keepGoing }),
+    runner: currentRunner(process.env, context?.invokedFunctionArn),
   });
   const alerts = await dispatchAlerts(results, await slackWebhook());
   const summary = summarizeScan(outcome.scan, outcome);

@@ -11,7 +11,7 @@ import { ZipFile } from 'yazl';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../core/errors.js';
 import type { ScanStore } from '../core/store/scans.js';
-import type { Manifest } from './bundle.js';
+import { CHECKSUMS_NAME, sha256sums, type Manifest } from './bundle.js';
 import { buildSampleStore, SAMPLE_MUTES } from './fixtures.js';
 import { HmacEvidenceSigner, PrivateKeyEvidenceSigner } from './signing.js';
 import { verifyBundle } from './verify.js';
@@ -89,11 +89,12 @@ describe('a fresh bundle', () => {
     expect((await verifyBundle(w47, { previous: join(dir, 'bundles/2026-W46.manifest.json') })).valid).toBe(true);
   });
 
-  it('says what it could not check without a key or the previous bundle, and stays valid', async () => {
+  it('says what it could not check without a key or the previous bundle: intact, but not authenticated', async () => {
     const result = await verifyBundle(w47);
     expect(result.valid).toBe(true);
+    expect(result.signature).toBe('not-checked');
     expect(result.notes.join('\n')).toContain('give --previous to check it');
-    expect(result.notes.join('\n')).toContain('not checked: give --hmac-key-file or --public-key');
+    expect(result.notes.join('\n')).toContain('signature: NOT CHECKED: manifest.sig is HMAC-SHA256');
   });
 
   it('refuses to rebuild a week a later bundle is chained to', async () => {
@@ -156,13 +157,32 @@ describe('tampering', () => {
     const csv = Buffer.from(`${(entries.find(([n]) => n === 'report.csv')?.[1] ?? Buffer.alloc(0)).toString('utf8')}forged\r\n`);
     const manifest = JSON.parse((entries.find(([n]) => n === 'manifest.json')?.[1] ?? Buffer.alloc(0)).toString('utf8')) as Manifest;
     const { createHash } = await import('node:crypto');
-    manifest.files = manifest.files.map((f) => (f.path === 'report.csv' ? { ...f, sha256: createHash('sha256').update(csv).digest('hex'), size: csv.length } : f));
+    const digest = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    manifest.files = manifest.files.map((f) => (f.path === 'report.csv' ? { ...f, sha256: digest(csv), size: csv.length } : f));
+    const sums = sha256sums(manifest.files.filter((f) => f.path !== CHECKSUMS_NAME));
+    manifest.files = manifest.files.map((f) => (f.path === CHECKSUMS_NAME ? { ...f, sha256: digest(sums), size: sums.length } : f));
     const rewritten = await writeZip(
       join(work, 'rewritten.zip'),
-      entries.map(([n, b]): [string, Buffer] => [n, n === 'report.csv' ? csv : n === 'manifest.json' ? Buffer.from(JSON.stringify(manifest, null, 2)) : b]),
+      entries.map(([n, b]): [string, Buffer] => [n, n === 'report.csv' ? csv : n === CHECKSUMS_NAME ? sums : n === 'manifest.json' ? Buffer.from(JSON.stringify(manifest, null, 2)) : b]),
     );
     expect((await verifyBundle(rewritten, { hmacKey: KEY })).problems).toEqual(['manifest.sig: the HMAC-SHA256 signature does not match manifest.json with the given key']);
-    expect((await verifyBundle(rewritten)).valid).toBe(true);
+    // Without the key nothing can tell: intact, and said to be not authenticated.
+    expect(await verifyBundle(rewritten)).toMatchObject({ valid: true, signature: 'not-checked' });
+
+    // SHA256SUMS edited alone disagrees with manifest.json; every problem is reported, not the first.
+    const twice = await tampered('sums.zip', (e) =>
+      edit(
+        edit(e, CHECKSUMS_NAME, (b) => Buffer.from(b.toString('utf8').replace(/^[0-9a-f]{64}/, '0'.repeat(64)))),
+        'report.csv',
+        (b) => Buffer.concat([b, Buffer.from('x')]),
+      ),
+    );
+    const all = (await verifyBundle(twice, { hmacKey: KEY })).problems;
+    expect(all).toHaveLength(4);
+    expect(all.join('\n')).toMatch(/report\.csv: size is/);
+    expect(all.join('\n')).toMatch(/report\.csv: SHA-256 is/);
+    expect(all.join('\n')).toMatch(/SHA256SUMS: SHA-256 is/);
+    expect(all.join('\n')).toMatch(/SHA256SUMS gives report\.pdf SHA-256 0000000000000000…, manifest\.json says/);
   });
 
   it('an unsigned bundle when a key is given', async () => {

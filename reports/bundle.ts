@@ -9,11 +9,17 @@ import { PassThrough, Readable, Transform, type TransformCallback } from 'node:s
 import { ZipFile } from 'yazl';
 import { UserError } from '../core/errors.js';
 import type { BlobStore } from '../core/store/blob.js';
+import { signatureBytes, type EvidenceSigner } from './signing.js';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 export const MANIFEST_KIND = 'ward.evidence-manifest';
 export const MANIFEST_NAME = 'manifest.json';
 export const SIGNATURE_NAME = 'manifest.sig';
+/**
+ * Every other listed file's digest in the format `sha256sum -c` reads; listed in manifest.json itself,
+ * so the signed manifest covers it and it covers the files: verifiable with stock tools alone.
+ */
+export const CHECKSUMS_NAME = 'SHA256SUMS';
 
 export interface ManifestFile {
   /** Path inside the bundle. */
@@ -34,6 +40,22 @@ export interface Manifest {
   previous: string | null;
   /** The week of that manifest (the latest earlier bundle), or null. */
   previousWeek: string | null;
+  files: ManifestFile[];
+}
+
+/** An audit-period bundle's manifest (reports/period-evidence.ts): outside the weekly chain. */
+export const PERIOD_MANIFEST_KIND = 'ward.period-evidence-manifest';
+export interface PeriodManifest {
+  schemaVersion: 1;
+  kind: typeof PERIOD_MANIFEST_KIND;
+  period: { from: string; to: string; start: string; end: string };
+  organization: string;
+  generator: { name: 'ward'; version: string };
+  createdAt: string;
+  /** The weekly bundles' manifests for the weeks the period overlaps, by SHA-256 of their bytes. */
+  weeklyManifests: Array<{ week: string; sha256: string }>;
+  /** Weeks the period overlaps that have no weekly bundle. */
+  weeksWithoutBundle: string[];
   files: ManifestFile[];
 }
 
@@ -115,8 +137,13 @@ export async function chainLinkFor(blobs: BlobStore, week: string): Promise<Chai
   return { previous: sha256Hex(bytes), previousWeek };
 }
 
+/** SHA256SUMS: `<sha256>  <path>` per file, as coreutils' sha256sum writes and checks it. */
+export function sha256sums(files: readonly ManifestFile[]): Buffer {
+  return Buffer.from(files.map((f) => `${f.sha256}  ${f.path}\n`).join(''), 'utf8');
+}
+
 /** manifest.json bytes, as stored in the bundle and in bundles/<week>.manifest.json. */
-export function manifestBytes(manifest: Manifest): Buffer {
+export function manifestBytes(manifest: object): Buffer {
   return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
 }
 
@@ -207,12 +234,33 @@ export class BundleWriter {
     return Promise.race([read, this.failed]);
   }
 
+  /** Adds a small file made in memory (SHA256SUMS) and records its digest. */
+  addBuffer(path: string, bytes: Buffer): ManifestFile {
+    this.zip.addBuffer(bytes, path, { mtime: this.mtime, compress: true });
+    const file = { path, sha256: sha256Hex(bytes), size: bytes.length };
+    this.files.push(file);
+    return file;
+  }
+
   /** Adds manifest.json (and manifest.sig), ends the zip and waits until the store has it. */
   async finish(manifest: Buffer, signature: Buffer | undefined): Promise<void> {
     this.zip.addBuffer(manifest, MANIFEST_NAME, { mtime: this.mtime, compress: true });
     if (signature !== undefined) this.zip.addBuffer(signature, SIGNATURE_NAME, { mtime: this.mtime, compress: false });
     this.zip.end();
     await this.writing;
+  }
+
+  /**
+   * Adds manifest.json (signed when a signer is given), ends the zip, and keeps a copy of the manifest
+   * at `copyKey` so the chain can be followed without unzipping anything.
+   */
+  async seal(manifest: object, signer: EvidenceSigner | undefined, copyKey: string): Promise<void> {
+    const bytes = manifestBytes(manifest);
+    const signature = signer === undefined ? undefined : await signatureBytes(signer, bytes);
+    // The copy first: a crash before the bundle is complete leaves a copy without a bundle, which
+    // nothing chains to (see bundledWeeks), never a bundle the next week would chain past.
+    await this.blobs.write(copyKey, bytes);
+    await this.finish(bytes, signature);
   }
 
   /** Gives up: the store keeps no partial zip. */

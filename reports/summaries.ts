@@ -3,11 +3,12 @@
 // Summaries are computed on first need (`loadScanSummaries`); `recordScanSummary` lets whoever records
 // a scan write its summary at once.
 
-import { SEVERITIES, STATUSES, type Provider, type ScanDocument, type Severity, type Status, type Thresholds } from '../core/model.js';
+import { SEVERITIES, STATUSES, type Provider, type ReadIdentity, type ScanDocument, type ScanRunner, type Severity, type Status, type Thresholds } from '../core/model.js';
 import type { BlobStore } from '../core/store/blob.js';
 import type { ScanStore } from '../core/store/scans.js';
 
-export const SUMMARY_SCHEMA_VERSION = 1;
+// 2: per-account counts by control (for the audit-period report's share of scans passed).
+export const SUMMARY_SCHEMA_VERSION = 2;
 
 export interface AccountScanSummary {
   provider: Provider;
@@ -22,6 +23,10 @@ export interface AccountScanSummary {
   results: Record<Status, number>;
   /** FAIL results by scope, then severity (scopes with none are left out). */
   failing: Record<string, Partial<Record<Severity, number>>>;
+  /** Results by control, then status (statuses with none are left out). */
+  controls: Record<string, Partial<Record<Status, number>>>;
+  /** Who read the account in this scan, when recorded. */
+  identity?: ReadIdentity;
 }
 
 export interface ScanSummary {
@@ -34,6 +39,8 @@ export interface ScanSummary {
   controls: string[];
   coverageGaps: number;
   accounts: AccountScanSummary[];
+  /** Where Ward ran, when recorded. */
+  runner?: ScanRunner;
 }
 
 export const summaryKey = (scanId: string): string => `summaries/${scanId}.json`;
@@ -51,12 +58,14 @@ export function summarizeScanForReport(scan: ScanDocument): ScanSummary {
       provider: t.provider,
       account: t.account,
       ...(t.name === undefined ? {} : { name: t.name }),
+      ...(t.identity === undefined ? {} : { identity: t.identity }),
       regions: [...t.regions],
       disabledRegions: [...t.disabledRegions],
       deferredRegions: [...(t.deferredRegions ?? [])],
       scopes: [],
       results: zeroStatuses(),
       failing: {},
+      controls: {},
     });
   }
   const scopes = new Map<string, Set<string>>();
@@ -65,10 +74,12 @@ export function summarizeScanForReport(scan: ScanDocument): ScanSummary {
     let summary = accounts.get(key);
     if (summary === undefined) {
       // A result for an account the targets do not list: count it all the same.
-      summary = { provider: f.provider, account: f.account, regions: [], disabledRegions: [], deferredRegions: [], scopes: [], results: zeroStatuses(), failing: {} };
+      summary = { provider: f.provider, account: f.account, regions: [], disabledRegions: [], deferredRegions: [], scopes: [], results: zeroStatuses(), failing: {}, controls: {} };
       accounts.set(key, summary);
     }
     summary.results[f.status] += 1;
+    const byControl = (summary.controls[f.controlId] ??= {});
+    byControl[f.status] = (byControl[f.status] ?? 0) + 1;
     let seen = scopes.get(key);
     if (seen === undefined) scopes.set(key, (seen = new Set()));
     seen.add(f.scope);
@@ -88,6 +99,7 @@ export function summarizeScanForReport(scan: ScanDocument): ScanSummary {
     controls: [...scan.controls],
     coverageGaps: scan.coverage.length,
     accounts: [...accounts.values()],
+    ...(scan.runner === undefined ? {} : { runner: scan.runner }),
   };
 }
 

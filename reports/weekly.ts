@@ -4,17 +4,18 @@
 // `npm start`, `ward report` and the weekly Lambda all call `buildWeeklyEvidence`.
 
 import { PassThrough } from 'node:stream';
+import { UserError } from '../core/errors.js';
 import type { MuteRule } from '../core/mutes.js';
 import type { ScanStore } from '../core/store/scans.js';
 import { scanKey } from '../core/store/scans.js';
-import { bundleKey, BundleWriter, chainLinkFor, manifestBytes, manifestKey, MANIFEST_KIND, MANIFEST_SCHEMA_VERSION, type Manifest } from './bundle.js';
+import { bundleKey, BundleWriter, chainLinkFor, CHECKSUMS_NAME, sha256sums, manifestKey, MANIFEST_KIND, MANIFEST_SCHEMA_VERSION, type Manifest } from './bundle.js';
 import { restoreManifestCopies } from './chain-repair.js';
 import { reportCsvStream } from './csv.js';
 import { collectReportData, TextArena, type ReportData } from './data.js';
 import { reportJsonStream } from './json.js';
 import { preloadFonts, type FontFiles } from './pdf/fonts.js';
 import { renderReportPdf } from './pdf/render.js';
-import { signatureFile, type EvidenceSigner } from './signing.js';
+import type { EvidenceSigner } from './signing.js';
 import { isoWeekOf, parseIsoWeek, type IsoWeek } from './week.js';
 
 export interface WeeklyEvidenceOptions {
@@ -84,6 +85,11 @@ function countFindings(data: ReportData): number {
 export async function buildWeeklyEvidence(store: ScanStore, options: WeeklyEvidenceOptions): Promise<WeeklyEvidence> {
   const now = options.now ?? new Date();
   const week = resolveWeek(options.week, now);
+  // A week that has not started has nothing to report, and its bundle would join the hash chain ahead
+  // of the weeks before it, which could then no longer be rebuilt.
+  if (week.start.getTime() > now.getTime()) {
+    throw new UserError(`Week ${week.id} has not started yet (it starts ${week.start.toISOString().slice(0, 10)}); its report cannot be written before then. Fix: give a week that has started, e.g. --week ${isoWeekOf(now).id}.`);
+  }
   const stage = (name: WeeklyStage, started: number) => options.onStage?.(name, (performance.now() - started) / 1000);
   const blobs = store.blobs;
   // Before any work: a bundle left without its manifest copy by a crash gets it back, and
@@ -117,6 +123,7 @@ export async function buildWeeklyEvidence(store: ScanStore, options: WeeklyEvide
 
     t = performance.now();
     await Promise.all(data.scans.map((scan) => bundle.addStored(scanKey(scan.scanId), scanKey(scan.scanId))));
+    bundle.addBuffer(CHECKSUMS_NAME, sha256sums(bundle.manifestFiles));
     const manifest: Manifest = {
       schemaVersion: MANIFEST_SCHEMA_VERSION,
       kind: MANIFEST_KIND,
@@ -129,12 +136,7 @@ export async function buildWeeklyEvidence(store: ScanStore, options: WeeklyEvide
       previousWeek: link.previousWeek,
       files: bundle.manifestFiles.map(({ path, sha256, size }) => ({ path, sha256, size })),
     };
-    const bytes = manifestBytes(manifest);
-    const signature = options.signer === undefined ? undefined : Buffer.from(`${JSON.stringify(await signatureFile(options.signer, bytes), null, 2)}\n`, 'utf8');
-    // The copy first: a crash before the bundle is complete leaves a copy without a bundle, which
-    // nothing chains to (see bundledWeeks), never a bundle the next week would chain past.
-    await blobs.write(keys.manifest, bytes);
-    await bundle.finish(bytes, signature);
+    await bundle.seal(manifest, options.signer, keys.manifest);
     stage('bundle', t);
   } catch (error) {
     await bundle.abort(error instanceof Error ? error : new Error(String(error)));

@@ -6,7 +6,7 @@ import { renderScanSummary } from '../../reports/console.js';
 import { progressReporter } from '../progress.js';
 import { sendAlerts } from './scan.js';
 import { buildWeeklyEvidence } from '../../reports/weekly.js';
-import { hmacSignerFrom } from '../../reports/signing.js';
+import { evidenceSignerFrom } from './report.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -23,7 +23,7 @@ export function registerDemo(program: Command): void {
         const outcome = await scan({ config, store, onProgress: (p) => progress.update(p) }).finally(() => progress.done());
         process.stdout.write(`${renderScanSummary(outcome.scan, { width: process.stdout.columns ?? 100, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }) })}\n`);
         await sendAlerts(store);
-        const signer = hmacSignerFrom();
+        const signer = evidenceSignerFrom({});
         const evidence = await buildWeeklyEvidence(store, { organization: config.organizationName, mutes: config.mutes, ...(signer === undefined ? {} : { signer }) });
         process.stdout.write(`\nStored in ${store.blobs.location} as scan ${outcome.scan.scanId}.\n`);
         process.stdout.write(`This week's evidence (${evidence.week}, ${evidence.pages} pages):\n`);

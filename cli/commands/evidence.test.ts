@@ -1,11 +1,12 @@
 // `ward report`, `ward evidence verify` and `ward evidence url`, run in process.
 
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildSampleStore } from '../../reports/fixtures.js';
+import { isoWeekOf } from '../../reports/week.js';
 import { main } from '../main.js';
 import { parseExpires } from './evidence.js';
 
@@ -75,6 +76,17 @@ describe('ward report', () => {
     expect(json.mutes.rules).toHaveLength(1);
   });
 
+  it('refuses a week that has not started, writing nothing into the store or the chain', async () => {
+    const store = join(dir, 'store');
+    const next = isoWeekOf(new Date(Date.now() + 7 * 86_400_000)).id;
+    const run = await ward('report', '--week', next, '--store', store, '--config', config);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`Week ${next} has not started yet`);
+    expect(existsSync(join(store, `bundles/${next}.zip`))).toBe(false);
+    expect(existsSync(join(store, `bundles/${next}.manifest.json`))).toBe(false);
+    expect(existsSync(join(store, `reports/${next}`))).toBe(false);
+  });
+
   it('rejects a bad week with exit 2', async () => {
     const run = await ward('report', '--week', '2026-W60', '--store', join(dir, 'store'));
     expect(run.code).toBe(2);
@@ -103,6 +115,41 @@ describe('ward evidence verify', () => {
     const both = await ward('evidence', 'verify', bundle, '--hmac-key-file', keyFile, '--public-key', keyFile);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('cannot be used with');
+  });
+});
+
+describe('ward evidence keygen, report --signing-key, verify --public-key', () => {
+  it('signs with a local key pair; without a key a signed bundle reads NOT VERIFIED and exits 1 unless --allow-unsigned', async () => {
+    const store = join(dir, 'keyed-store');
+    await buildSampleStore(store, { week: '2026-W47', accounts: 1, resourcesPerControl: 2, weeks: 1 });
+    const prefix = join(dir, 'auditor');
+    const keygen = await ward('evidence', 'keygen', '--out', prefix);
+    expect(keygen.code).toBe(0);
+    expect(keygen.stdout).toMatch(/Signing key spki-sha256:[0-9a-f]{16} \(ED25519\)/);
+    expect(statSync(`${prefix}.key`).mode & 0o777).toBe(0o600);
+    expect((await ward('evidence', 'keygen', '--out', prefix)).stderr).toContain('already exists');
+
+    const report = await ward('report', '--week', '2026-W47', '--store', store, '--config', config, '--signing-key', `${prefix}.key`);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toMatch(/signed, ED25519 key spki-sha256:/);
+    const bundle = join(store, 'bundles/2026-W47.zip');
+
+    const verified = await ward('evidence', 'verify', bundle, '--public-key', `${prefix}.pub.pem`);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(/^VALID /);
+
+    const noKey = await ward('evidence', 'verify', bundle);
+    expect(noKey.code).toBe(1);
+    expect(noKey.stdout).not.toMatch(/^VALID/m);
+    expect(noKey.stdout).toMatch(/^NOT VERIFIED .*: the files match manifest\.json, but its signature was not checked/);
+    expect(noKey.stdout).toContain('signature: NOT CHECKED: manifest.sig is ED25519');
+    expect((await ward('evidence', 'verify', bundle, '--allow-unsigned')).code).toBe(0);
+
+    // A key others can read is refused, as ssh does.
+    chmodSync(`${prefix}.key`, 0o644);
+    const loose = await ward('report', '--week', '2026-W47', '--store', store, '--signing-key', `${prefix}.key`);
+    expect(loose.code).toBe(2);
+    expect(loose.stderr).toContain('chmod 600');
   });
 });
 

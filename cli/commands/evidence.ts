@@ -3,6 +3,7 @@ import { displaySafe } from '../../core/display-text.js';
 import { UserError } from '../../core/errors.js';
 import { openStore } from '../../app/store.js';
 import { bundleKey } from '../../reports/bundle.js';
+import { generateEvidenceKey, KEYGEN_ALGORITHMS, type KeygenAlgorithm } from '../../reports/keys.js';
 import { readHmacKeyFile, readPublicKey } from '../../reports/signing.js';
 import { verifyBundle } from '../../reports/verify.js';
 import { isoWeekOf } from '../../reports/week.js';
@@ -27,6 +28,18 @@ interface VerifyFlags {
   previous?: string;
   hmacKeyFile?: string;
   publicKey?: string;
+  allowUnsigned?: boolean;
+}
+
+interface KeygenFlags {
+  algorithm: KeygenAlgorithm;
+  out: string;
+}
+
+function keygenAlgorithm(value: string): KeygenAlgorithm {
+  const known = KEYGEN_ALGORITHMS.find((a) => a === value);
+  if (known === undefined) throw new InvalidArgumentError(`expected one of ${KEYGEN_ALGORITHMS.join(', ')}`);
+  return known;
 }
 
 interface UrlFlags {
@@ -40,26 +53,55 @@ export function registerEvidence(program: Command, setExitCode: (code: number) =
 
   evidence
     .command('verify')
-    .description('Check a bundle offline: every digest and size, no missing or extra file, the chain to the previous week, the signature. Exit 0 valid, 1 invalid, 2 could not run.')
-    .argument('<bundle>', 'the bundle (.zip)')
+    .description(
+      'Check a bundle offline: every digest and size, no missing or extra file, SHA256SUMS, the chain to the previous week, the signature. Exit 0 valid and signature verified, 1 invalid or signature not checked, 2 could not run.',
+    )
+    .argument('<bundle>', 'the bundle (.zip, also one re-zipped with `zip -r`) or the folder it was unzipped into')
     .option('--previous <bundle>', "the previous week's bundle (.zip) or its manifest copy (.manifest.json), to check the chain")
     .addOption(new Option('--hmac-key-file <file>', 'HMAC-SHA256 key (base64 or hex) to check manifest.sig').conflicts('publicKey'))
-    .addOption(new Option('--public-key <file>', 'PEM public key (RSA or EC) to check manifest.sig').conflicts('hmacKeyFile'))
+    .addOption(new Option('--public-key <file>', 'PEM public key (Ed25519, EC or RSA) to check manifest.sig').conflicts('hmacKeyFile'))
+    .option('--allow-unsigned', 'exit 0 when the contents are intact but no signature was checked (unsigned, or no key given)')
     .action(async (bundle: string, flags: VerifyFlags) => {
       const result = await verifyBundle(bundle, {
         ...(flags.previous === undefined ? {} : { previous: flags.previous }),
         ...(flags.hmacKeyFile === undefined ? {} : { hmacKey: readHmacKeyFile(flags.hmacKeyFile) }),
         ...(flags.publicKey === undefined ? {} : { publicKey: readPublicKey(flags.publicKey) }),
       });
-      if (result.valid) {
+      if (result.valid && result.signature === 'verified') {
         // Problems and notes quote names from the bundle: shown with control characters escaped.
         process.stdout.write([`VALID ${displaySafe(bundle)}`, ...result.notes.map((n) => `  ${displaySafe(n)}`), ''].join('\n'));
+        return;
+      }
+      if (result.valid) {
+        // Intact but not authenticated: never VALID, since files and manifest could have been rewritten together.
+        const why = result.signature === 'unsigned' ? 'the bundle is not signed' : 'its signature was not checked (no key given)';
+        process.stdout.write([`NOT VERIFIED ${displaySafe(bundle)}: the files match manifest.json, but ${why}`, ...result.notes.map((n) => `  ${displaySafe(n)}`), ''].join('\n'));
+        if (flags.allowUnsigned !== true) setExitCode(1);
         return;
       }
       process.stdout.write(
         [...result.problems.map((p) => `FAIL ${displaySafe(p)}`), `INVALID ${displaySafe(bundle)}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`, ''].join('\n'),
       );
       setExitCode(1);
+    });
+
+  evidence
+    .command('keygen')
+    .description(
+      'Make a local signing key pair for evidence bundles (KMS stays the deployed default): the private key (mode 0600) for `ward report --signing-key`, the public key for auditors (`ward evidence verify --public-key`, or openssl).',
+    )
+    .option('--algorithm <name>', `${KEYGEN_ALGORITHMS.join(' or ')}`, keygenAlgorithm, 'ed25519')
+    .option('--out <prefix>', 'file name prefix: writes <prefix>.key and <prefix>.pub.pem', 'ward-evidence')
+    .action((flags: KeygenFlags) => {
+      const key = generateEvidenceKey(flags.algorithm, `${flags.out}.key`, `${flags.out}.pub.pem`);
+      process.stdout.write(
+        [
+          `Signing key ${key.keyId} (${key.algorithm}):`,
+          `  private  ${key.privateKeyFile} (mode 0600: keep it secret; sign with ward report --signing-key ${key.privateKeyFile})`,
+          `  public   ${key.publicKeyFile} (give it to auditors: ward evidence verify <bundle> --public-key ${key.publicKeyFile})`,
+          '',
+        ].join('\n'),
+      );
     });
 
   evidence

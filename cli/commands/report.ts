@@ -1,11 +1,13 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CONTROL_IDS } from '../../checks/index.js';
 import { loadConfig } from '../../core/config.js';
 import { UserError } from '../../core/errors.js';
 import { openStore } from '../../app/store.js';
-import { hmacSignerFrom } from '../../reports/signing.js';
+import { signerFromKeyFile, SIGNING_KEY_ENV } from '../../reports/keys.js';
+import { hmacSignerFrom, type EvidenceSigner } from '../../reports/signing.js';
 import { describeWeek, parseIsoWeek } from '../../reports/week.js';
 import { buildWeeklyEvidence } from '../../reports/weekly.js';
+import { buildPeriodEvidence } from '../../reports/period-evidence.js';
 
 const CONFIG_FILE = 'ward.config.yml';
 
@@ -15,6 +17,16 @@ interface ReportFlags {
   config?: string;
   organization?: string;
   hmacKeyFile?: string;
+  signingKey?: string;
+  from?: string;
+  to?: string;
+}
+
+/** The signer a command line asks for: a private key file, an HMAC key file, or either from the environment. */
+export function evidenceSignerFrom(flags: { hmacKeyFile?: string; signingKey?: string }, env: NodeJS.ProcessEnv = process.env): EvidenceSigner | undefined {
+  const keyFile = flags.signingKey ?? (flags.hmacKeyFile === undefined ? env[SIGNING_KEY_ENV] : undefined);
+  if (keyFile !== undefined && keyFile.trim() !== '') return signerFromKeyFile(keyFile);
+  return hmacSignerFrom(flags.hmacKeyFile === undefined ? { env } : { keyFile: flags.hmacKeyFile, env });
 }
 
 export function weekOption(value: string): string {
@@ -34,18 +46,39 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('Build the weekly evidence report (PDF, JSON, CSV) and its bundle for an ISO week, into the store.')
-    .option('--week <week>', 'ISO week, e.g. 2026-W47 (default: the current week, UTC)', weekOption)
+    .addOption(new Option('--week <week>', 'ISO week, e.g. 2026-W47 (default: the current week, UTC)').argParser(weekOption).conflicts(['from', 'to']))
+    .option('--from <date>', 'audit period: first day, YYYY-MM-DD (UTC); with --to, builds the period report instead of a weekly one')
+    .option('--to <date>', 'audit period: last day, YYYY-MM-DD (UTC, inclusive)')
     .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
     .option('-c, --config <file>', `configuration file, for the organisation name and mutes (default: ${CONFIG_FILE} when it exists, or WARD_CONFIG)`)
     .option('--organization <name>', 'organisation named on the report (default: organizationName from the configuration, else "Your organisation")')
-    .option('--hmac-key-file <file>', 'sign the bundle manifest with this HMAC-SHA256 key, base64 or hex (default: WARD_EVIDENCE_HMAC_KEY when set)')
+    .addOption(new Option('--hmac-key-file <file>', 'sign the bundle manifest with this HMAC-SHA256 key, base64 or hex (default: WARD_EVIDENCE_HMAC_KEY when set)').conflicts('signingKey'))
+    .option('--signing-key <file>', `sign the bundle manifest with this private key from \`ward evidence keygen\` (default: ${SIGNING_KEY_ENV} when set)`)
     .action(async (flags: ReportFlags) => {
       const configFile = flags.config ?? process.env['WARD_CONFIG'];
       const config = loadConfig(configFile ?? CONFIG_FILE, configFile !== undefined, CONTROL_IDS);
       const organization = flags.organization ?? config.organizationName;
       if (organization.trim() === '') throw new UserError('The organisation name is empty. Fix: --organization "Acme Health".');
-      const signer = hmacSignerFrom(flags.hmacKeyFile === undefined ? {} : { keyFile: flags.hmacKeyFile });
+      const signer = evidenceSignerFrom(flags);
       const store = openStore(flags.store);
+      if (flags.from !== undefined || flags.to !== undefined) {
+        if (flags.from === undefined || flags.to === undefined) throw new UserError('An audit period needs both --from and --to (YYYY-MM-DD). Fix: --from 2026-01-01 --to 2026-12-31.');
+        const period = await buildPeriodEvidence(store, { from: flags.from, to: flags.to, organization, mutes: config.mutes, ...(signer === undefined ? {} : { signer }) });
+        const at = (key: string) => locationOf(period.location, key);
+        const d = period.data;
+        process.stdout.write(
+          [
+            `Audit period ${flags.from} to ${flags.to}${d.inProgress ? ' (in progress: period so far)' : ''}: ${d.scans} scans, ${d.remediated.length} findings remediated, ${d.openAtEnd.length} open at the end, ${d.daysWithoutScan.length} day(s) without a completed scan, ${period.pages} PDF pages.`,
+            `  PDF       ${at(period.keys.pdf)}`,
+            `  JSON      ${at(period.keys.json)}`,
+            `  CSV       ${at(period.keys.csv)}`,
+            `  Bundle    ${at(period.keys.bundle)}${signer === undefined ? ' (not signed)' : ` (signed, ${signer.algorithm} key ${signer.keyId})`}`,
+            `  Manifest  ${at(period.keys.manifest)}`,
+            '',
+          ].join('\n'),
+        );
+        return;
+      }
       const out = await buildWeeklyEvidence(store, {
         ...(flags.week === undefined ? {} : { week: flags.week }),
         organization,

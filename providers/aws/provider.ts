@@ -7,6 +7,7 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { DatasetDef } from '../../core/control.js';
 import type { ProviderPlan, ReadFailure, RegionList, TargetOpening, TargetSession } from '../../core/engine.js';
+import type { ReadIdentity } from '../../core/model.js';
 import { UserError } from '../../core/errors.js';
 import { PromiseMemo } from '../../core/memo.js';
 import { AwsClients, resolveRetrySettings, type AwsClientSettings } from './clients.js';
@@ -24,6 +25,8 @@ export interface AwsTarget {
   name?: string;
   roleArn?: string;
   externalId?: string;
+  /** For the caller's own account: the caller ARN sts:GetCallerIdentity gave when targets were resolved. */
+  callerArn?: string;
 }
 
 export interface AwsPlanOptions {
@@ -63,6 +66,7 @@ class AwsTargetSession implements TargetSession {
     private readonly clients: AwsClients,
     private readonly options: AwsPlanOptions,
     private readonly maxAttempts: number,
+    readonly identity?: ReadIdentity,
   ) {}
 
   async regions(selection: readonly string[] | undefined): Promise<RegionList> {
@@ -103,13 +107,16 @@ class AwsTargetSession implements TargetSession {
   }
 }
 
-/** Resolves the caller's account from the default credential chain; no credentials is a user error. */
-export async function currentAccount(options: AwsPlanOptions): Promise<string> {
+/** How Ward reads the caller's own account: the default credential chain. */
+export const DEFAULT_CHAIN = 'default credential chain (sts:GetCallerIdentity)';
+
+/** Resolves the caller's account and ARN from the default credential chain; no credentials is a user error. */
+export async function currentCaller(options: AwsPlanOptions): Promise<{ account: string; arn: string }> {
   const clients = new AwsClients(undefined, { ...options.client, maxAttempts: 3 });
   try {
     const identity = await clients.sts(options.homeRegion).send(new GetCallerIdentityCommand({}));
     if (identity.Account === undefined) throw new Error('sts:GetCallerIdentity returned no account');
-    return identity.Account;
+    return { account: identity.Account, arn: identity.Arn ?? `unknown principal of account ${identity.Account}` };
   } catch (error) {
     if (isMissingCredentials(error)) {
       throw new UserError(
@@ -130,11 +137,25 @@ export function awsPlan(targets: readonly AwsTarget[], options: AwsPlanOptions):
       account: target.account,
       ...(target.name === undefined ? {} : { name: target.name }),
       open: async (): Promise<TargetOpening> =>
-        target.roleArn === undefined
-          ? { ok: true, session: new AwsTargetSession(target.account, target.name, new AwsClients(undefined, options.client), options, maxAttempts) }
-          : openMember({ ...target, roleArn: target.roleArn }, options, maxAttempts),
+        target.roleArn === undefined ? openCurrent(target, options, maxAttempts) : openMember({ ...target, roleArn: target.roleArn }, options, maxAttempts),
     })),
   };
+}
+
+/** The caller's own account; its identity read once more only when targets were not resolved here (fan-out). */
+async function openCurrent(target: AwsTarget, options: AwsPlanOptions, maxAttempts: number): Promise<TargetOpening> {
+  const clients = new AwsClients(undefined, options.client);
+  let arn = target.callerArn;
+  if (arn === undefined) {
+    try {
+      arn = (await clients.sts(options.homeRegion).send(new GetCallerIdentityCommand({}))).Arn;
+    } catch {
+      // The scan itself reports what these credentials cannot read; only the record of who is lost.
+      arn = undefined;
+    }
+  }
+  const identity = arn === undefined ? undefined : { principal: arn, via: DEFAULT_CHAIN };
+  return { ok: true, session: new AwsTargetSession(target.account, target.name, clients, options, maxAttempts, identity) };
 }
 
 async function openMember(member: AwsTarget & { roleArn: string }, options: AwsPlanOptions, maxAttempts: number): Promise<TargetOpening> {
@@ -155,8 +176,11 @@ async function openMember(member: AwsTarget & { roleArn: string }, options: AwsP
     clients.destroy();
     return { ok: false, provider: 'aws', account: member.account, ...(member.name === undefined ? {} : { name: member.name }), failure };
   };
+  let principal: string | undefined;
   try {
+    // The credentials actually used: the assumed-role session, as the member account sees it.
     const identity = await clients.sts(options.homeRegion).send(new GetCallerIdentityCommand({}));
+    principal = identity.Arn;
     if (identity.Account !== member.account) {
       return fail({
         api: 'sts:AssumeRole',
@@ -167,5 +191,6 @@ async function openMember(member: AwsTarget & { roleArn: string }, options: AwsP
   } catch (error) {
     return fail(describeAwsFailure(error, 'sts:AssumeRole', maxAttempts));
   }
-  return { ok: true, session: new AwsTargetSession(member.account, member.name, clients, options, maxAttempts) };
+  const identity = { principal: principal ?? `unknown session of ${member.roleArn}`, via: `sts:AssumeRole ${member.roleArn}` };
+  return { ok: true, session: new AwsTargetSession(member.account, member.name, clients, options, maxAttempts, identity) };
 }

@@ -484,8 +484,17 @@ export class Table {
     this.header = options.header ?? { face: 'condensedBold', size: 7.5 };
   }
 
+  /** Column titles wrap (up to three lines) rather than being cut. */
+  private headerLines: string[][] | undefined;
+
+  private titles(): string[][] {
+    this.headerLines ??= this.columns.map((c) => this.pager.wrap(c.title, c.width - PAD_X * 2, this.header, 3));
+    return this.headerLines;
+  }
+
   private get headerHeight(): number {
-    return this.header.size * 1.3 + PAD_Y * 2;
+    const lines = Math.max(1, ...this.titles().map((t) => t.length));
+    return this.header.size * 1.3 * lines + PAD_Y * 2;
   }
 
   private drawHeader(continued: boolean): void {
@@ -496,10 +505,15 @@ export class Table {
     }
     p.box(p.left, p.y, p.width, this.headerHeight, COLORS.headerFill);
     let x = p.left;
-    for (const c of this.columns) {
-      p.text(c.title, x + PAD_X, p.y + PAD_Y, c.width - PAD_X * 2, { ...this.header, color: COLORS.text }, c.align ?? 'left');
+    const titles = this.titles();
+    this.columns.forEach((c, i) => {
+      let ty = p.y + PAD_Y;
+      for (const line of titles[i] ?? []) {
+        p.text(line, x + PAD_X, ty, c.width - PAD_X * 2, { ...this.header, color: COLORS.text }, c.align ?? 'left');
+        ty += this.header.size * 1.3;
+      }
       x += c.width;
-    }
+    });
     p.y += this.headerHeight;
   }
 

@@ -4,10 +4,11 @@
 
 import PDFDocument from 'pdfkit';
 import type { Writable } from 'node:stream';
-import { AREAS, AREA_TITLES, SEVERITIES, type Severity } from '../../core/model.js';
+import { AREAS, AREA_TITLES, SEVERITIES, type ScanRunner, type Severity } from '../../core/model.js';
 import type { MuteRule } from '../../core/mutes.js';
 import { HIPAA_STATUS_LABELS, rowText, type ControlRollup, type FindingRow, type HipaaStatus, type ReportData } from '../data.js';
 import { describeWeek } from '../week.js';
+import { hipaaCoverage, type CoverageStatus } from '../hipaa-coverage.js';
 import { defaultFontFiles, FontBook, type FontFiles } from './fonts.js';
 import { COLORS, PAGE, Pager, Table, type Cell, type DetailLine, type TextStyle, type TocEntry } from './pager.js';
 
@@ -36,9 +37,9 @@ const HIPAA_COLORS: Record<HipaaStatus, string> = {
 
 const STATE_LABELS: Record<string, string> = { new: 'New', open: 'Open', reopened: 'Reopened', resolved: 'Resolved' };
 
-const fmtInt = (n: number): string => n.toLocaleString('en-US');
+export const fmtInt = (n: number): string => n.toLocaleString('en-US');
 const day = (iso: string | undefined): string => (iso === undefined ? '' : iso.slice(0, 10));
-const stamp = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+export const stamp = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 const where = (r: Pick<FindingRow, 'provider' | 'account' | 'region'>): string => `${r.provider}:${r.account}${r.region === 'global' ? '' : ` / ${r.region}`}`;
 
 // --- the plan of sections -----------------------------------------------------------------------------
@@ -47,6 +48,7 @@ export function tocEntries(data: ReportData): TocEntry[] {
   const entries: TocEntry[] = [
     { id: 'summary', title: 'Executive summary', level: 1 },
     { id: 'hipaa', title: 'HIPAA Security Rule matrix', level: 1 },
+    { id: 'hipaa-coverage', title: 'HIPAA coverage map: assessed and not', level: 1 },
     { id: 'controls', title: 'Findings by control', level: 1 },
   ];
   for (const c of data.controls) if (c.failing.length > 0) entries.push({ id: `control-${c.id}`, title: `${c.id}: ${c.title}`, level: 2 });
@@ -94,19 +96,24 @@ function cover(p: Pager, data: ReportData): void {
   p.text('WARD · HIPAA SECURITY RULE EVIDENCE', p.left, 70, p.width, { face: 'bold', size: 10, color: '#bfdbfe' });
   p.text('Weekly security posture report', p.left, 96, p.width, { face: 'bold', size: 26, color: '#ffffff' });
   p.text(data.organization, p.left, 140, p.width, { face: 'regular', size: 18, color: '#ffffff' });
-  p.text(`Week ${data.week.id} · ${describeWeek(data.week)}`, p.left, 180, p.width, { face: 'regular', size: 13, color: '#dbeafe' });
+  p.text(`Week ${data.week.id} · ${describeWeek(data.week)}${data.inProgress ? ' · in progress (period so far)' : ''}`, p.left, 180, p.width, { face: 'regular', size: 13, color: '#dbeafe' });
   p.y = 290;
   const rows: Array<[string, string]> = [
     ['Organisation', data.organization],
     ['Period', `${data.week.start.toISOString().slice(0, 16).replace('T', ' ')} to ${data.week.end.toISOString().slice(0, 16).replace('T', ' ')} UTC (ISO week ${data.week.id})`],
+    ...(data.inProgress ? [['Status', `In progress (period so far): the week had not ended when this report was generated; it covers scans finished up to ${stamp(data.generatedAt)}.`] as [string, string]] : []),
     ['Generated at', stamp(data.generatedAt)],
     ['Generator', `Ward ${data.wardVersion}`],
     ['Scope', `${data.accounts.length} account(s) · ${data.scans.length} scan(s) this week · ${data.controlsAssessed.length} control(s)`],
   ];
   for (const [label, value] of rows) {
     p.text(label, p.left, p.y, 110, { face: 'bold', size: 10, color: COLORS.muted });
-    p.text(value, p.left + 115, p.y, p.width - 115, { face: 'regular', size: 10 });
-    p.y += 20;
+    const lines = p.wrap(value, p.width - 115, { face: 'regular', size: 10 }, 3);
+    for (const line of lines) {
+      p.text(line, p.left + 115, p.y, p.width - 115, { face: 'regular', size: 10 });
+      p.y += 13;
+    }
+    p.y += 7;
   }
   p.y += 20;
   const h = headline(data);
@@ -185,7 +192,7 @@ function niceStep(max: number): number {
 function summary(p: Pager, data: ReportData): void {
   p.section({ id: 'summary', title: 'Executive summary', level: 1 });
   p.y -= 6;
-  p.text(`${data.organization} · week ${data.week.id} (${describeWeek(data.week)}) · per account, its last scan of the week`, p.left, p.y, p.width, {
+  p.text(`${data.organization} · week ${data.week.id} (${describeWeek(data.week)})${data.inProgress ? ', in progress (period so far)' : ''} · per account, its last scan of the week`, p.left, p.y, p.width, {
     face: 'condensed',
     size: 8,
     color: COLORS.muted,
@@ -227,33 +234,38 @@ function summary(p: Pager, data: ReportData): void {
   // By area.
   p.text('Open findings by area and severity', p.left, p.y, p.width, { face: 'bold', size: 9 });
   p.y += 12;
-  const num = 46;
+  const num = 41;
   const table = new Table(p, [
-    { title: 'Area', width: p.width - num * 8 },
+    { title: 'Area', width: p.width - num * 9 },
     ...SEVERITIES_DESC.map((s) => ({ title: SEVERITY_LABELS[s], width: num, align: 'right' as const })),
     { title: 'Open', width: num, align: 'right' },
     { title: 'Muted', width: num, align: 'right' },
     { title: 'Errors', width: num, align: 'right' },
+    { title: 'N/A', width: num, align: 'right' },
   ]).start();
+  // Errors (Ward could not read) and N/A (the provider's API cannot show it) are different answers.
   const areaCounts = (area: (typeof AREAS)[number]) => {
     let muted = 0;
     let errors = 0;
+    let notAssessable = 0;
     for (const c of data.controls) {
       if (c.area !== area) continue;
       muted += c.counts.MUTED;
-      errors += c.counts.ERROR + c.counts.NOT_ASSESSABLE;
+      errors += c.counts.ERROR;
+      notAssessable += c.counts.NOT_ASSESSABLE;
     }
-    return { muted, errors };
+    return { muted, errors, notAssessable };
   };
   for (const area of AREAS) {
     const bySeverity = data.totals.open.byAreaSeverity[area];
-    const { muted, errors } = areaCounts(area);
+    const { muted, errors, notAssessable } = areaCounts(area);
     table.row([
-      AREA_TITLES[area],
+      { text: AREA_TITLES[area], lines: 2 },
       ...SEVERITIES_DESC.map((s) => ({ text: fmtInt(bySeverity[s]), color: bySeverity[s] > 0 ? SEVERITY_COLORS[s] : COLORS.faint })),
       { text: fmtInt(data.totals.open.byArea[area]), face: 'condensedBold' as const },
       fmtInt(muted),
       fmtInt(errors),
+      fmtInt(notAssessable),
     ]);
   }
   table.row(
@@ -262,7 +274,8 @@ function summary(p: Pager, data: ReportData): void {
       ...SEVERITIES_DESC.map((s) => ({ text: fmtInt(data.totals.open.bySeverity[s]), face: 'condensedBold' as const })),
       { text: fmtInt(data.totals.open.total), face: 'condensedBold' },
       { text: fmtInt(data.totals.results.MUTED), face: 'condensedBold' },
-      { text: fmtInt(data.totals.results.ERROR + data.totals.results.NOT_ASSESSABLE), face: 'condensedBold' },
+      { text: fmtInt(data.totals.results.ERROR), face: 'condensedBold' },
+      { text: fmtInt(data.totals.results.NOT_ASSESSABLE), face: 'condensedBold' },
     ],
   );
   table.end(8);
@@ -359,6 +372,41 @@ function hipaaMatrix(p: Pager, data: ReportData): void {
   });
 }
 
+const COVERAGE_LABELS: Record<CoverageStatus, string> = { assessed: 'Assessed', 'partly-assessed': 'Partly', 'not-assessed': 'Not assessed' };
+const COVERAGE_COLORS: Record<CoverageStatus, string> = { assessed: '#dcfce7', 'partly-assessed': '#e0f2fe', 'not-assessed': '#f3f4f6' };
+
+function coverageMap(p: Pager): void {
+  const map = hipaaCoverage();
+  p.section(
+    { id: 'hipaa-coverage', title: 'HIPAA coverage map: assessed and not', level: 1 },
+    `Every standard and implementation specification of the HIPAA Security Rule (45 CFR 164.308–164.316), required (R) or addressable (A). Assessed: at least one of Ward's controls relates to it (their results are in the matrix above). Partly: a standard assessed only through some of its implementation specifications. Not assessed: this evidence says nothing about it; it needs other evidence (policies, procedures, training, contracts, physical controls). ${map.assessed} assessed, ${map.partlyAssessed} partly, ${map.notAssessed} not assessed.`,
+  );
+  const t = new Table(
+    p,
+    [
+      { title: 'Section', width: 92 },
+      { title: 'Standard / implementation specification', width: 178 },
+      { title: 'R/A', width: 26 },
+      { title: 'Coverage', width: 58 },
+      { title: "Ward's controls", width: p.width - 354 },
+    ],
+    { caption: 'HIPAA coverage map', zebra: false },
+  ).start();
+  for (const item of map.items) {
+    const standard = item.kind === 'standard';
+    t.row([
+      { text: item.ref, face: standard ? 'condensedBold' : 'condensed' },
+      { text: standard ? item.title : `  ${item.title}`, lines: 2, ...(standard ? { face: 'condensedBold' as const } : {}) },
+      standard ? 'Std' : item.requirement === 'required' ? 'R' : 'A',
+      { text: COVERAGE_LABELS[item.status], badge: COVERAGE_COLORS[item.status] },
+      { text: item.controls.length > 0 ? item.controls.join(', ') : item.through.length > 0 ? `through ${item.through.join(', ')}` : '', lines: 4 },
+    ]);
+  }
+  t.end();
+  p.heading('Thresholds, and why');
+  for (const n of map.thresholds) p.paragraph(`${n.setting}: ${n.value}. ${n.why}`, { face: 'regular', size: 8 }, { gap: 4 });
+}
+
 function controlHeader(p: Pager, c: ControlRollup): void {
   p.y += 8;
   p.ensure(120);
@@ -401,17 +449,18 @@ async function controlFindings(p: Pager, data: ReportData, c: ControlRollup): Pr
   const muteStyle: TextStyle = { face: 'condensed', size: 6.5, color: '#0369a1' };
   for (const r of c.failing) {
     const cells: Cell[] = [
-      { text: r.resource, face: 'condensedBold' },
-      { text: where(r) },
+      { text: r.resource, face: 'condensedBold', lines: 3 },
+      { text: where(r), lines: 2 },
       { text: SEVERITY_LABELS[r.severity], color: SEVERITY_COLORS[r.severity], face: 'condensedBold' },
       { text: r.status === 'MUTED' ? 'Muted' : 'Failing', color: r.status === 'MUTED' ? '#0369a1' : COLORS.text },
       { text: r.state === undefined ? '' : (STATE_LABELS[r.state] ?? r.state) },
       { text: day(r.firstSeen) },
     ];
     const { message, evidence } = rowText(data, r);
-    const details: DetailLine[] = [{ text: message, style: messageStyle, maxLines: 2, indent: 8 }];
-    if (r.mute !== undefined) details.push({ text: `Accepted risk until ${r.mute.expires}, owner ${r.mute.owner}: ${r.mute.reason}`, style: muteStyle, maxLines: 1, indent: 8 });
-    if (evidence !== '') details.push({ text: `Evidence: ${evidence}`, style: evidenceStyle, maxLines: 1, indent: 8 });
+    const details: DetailLine[] = [{ text: message, style: messageStyle, maxLines: 3, indent: 8 }];
+    if (r.mute !== undefined) details.push({ text: `Accepted risk #${r.mute.index + 1} until ${r.mute.expires}, ${approval(r.mute)}: ${r.mute.reason}`, style: muteStyle, maxLines: 2, indent: 8 });
+    // The deciding fields are shown whole (wrapped), never cut after the resource's own identifiers.
+    if (evidence !== '') details.push({ text: `Evidence: ${evidence}`, style: evidenceStyle, maxLines: 16, indent: 8 });
     table.row(cells, details);
     await p.breathe();
   }
@@ -456,6 +505,28 @@ async function findingsByControl(p: Pager, data: ReportData): Promise<void> {
   table.end();
 }
 
+type Approval = Pick<MuteRule, 'owner' | 'approvedBy' | 'ticket'>;
+
+/** Who accepted a risk, who approved it and where the decision is recorded. */
+function approvalParts(m: Approval, ownerLabel: string): string[] {
+  return [`${ownerLabel}${m.owner}`, ...(m.approvedBy === undefined ? [] : [`approved by ${m.approvedBy}`]), ...(m.ticket === undefined ? [] : [`ticket ${m.ticket}`])];
+}
+
+const approval = (m: Approval): string => approvalParts(m, 'owner ').join(', ');
+export const approvalLines = (m: Approval): string => approvalParts(m, '').join('\n');
+
+function runnerText(r: ScanRunner | undefined): string {
+  if (r === undefined) return 'where: not recorded by this scan';
+  if (r.kind === 'lambda') return `in AWS Lambda ${r.function ?? ''}`.trim();
+  return `on host ${r.host ?? 'unknown'}${r.user === undefined ? '' : ` as ${r.user}`}`;
+}
+
+/** Azure reads are subscription-wide: no region list, but not nothing either. */
+function regionsJudged(a: ReportData['accounts'][number]): string {
+  if (a.regions.length === 0) return a.provider === 'azure' ? 'every location (subscription-wide reads)' : 'none';
+  return `${a.regions.length}: ${a.regions.join(', ')}`;
+}
+
 function muteScope(rule: MuteRule): string {
   const parts: string[] = [];
   if (rule.controls !== undefined) parts.push(`controls ${rule.controls.join(', ')}`);
@@ -478,22 +549,30 @@ async function scopeAndCoverage(p: Pager, data: ReportData): Promise<void> {
       p,
       [
         { title: 'Provider', width: 40 },
-        { title: 'Account', width: 120 },
-        { title: 'Regions judged', width: 150 },
-        { title: 'Disabled', width: 38, align: 'right' },
-        { title: 'Deferred', width: 38, align: 'right' },
-        { title: 'Last scan of the week', width: p.width - 386 },
+        { title: 'Account', width: 156 },
+        { title: 'Regions judged', width: 98 },
+        { title: 'Disabled regions', width: 40, align: 'right' },
+        { title: 'Deferred regions', width: 40, align: 'right' },
+        { title: 'Last scan of the week', width: p.width - 374 },
       ],
       { caption: 'Accounts assessed' },
     ).start();
     for (const a of data.accounts) {
       t.row([
         a.provider,
-        { text: a.name === undefined ? a.account : `${a.account} (${a.name})`, lines: 2 },
-        { text: `${a.regions.length}: ${a.regions.join(', ')}`, lines: 3 },
+        // The id on a line of its own (an Azure subscription id is 36 characters), the name below.
+        { text: a.name === undefined ? a.account : `${a.account}\n${a.name}`, lines: 3 },
+        { text: regionsJudged(a), lines: 3 },
         String(a.disabledRegions.length),
         { text: String(a.deferredRegions.length), color: a.deferredRegions.length > 0 ? SEVERITY_COLORS.medium : COLORS.text },
         { text: `${stamp(a.scannedAt)}\n${a.scanId}`, lines: 2 },
+      ], [
+        {
+          text: a.identity === undefined ? 'Read as: not recorded by this scan' : `Read as ${a.identity.principal}, via ${a.identity.via}`,
+          style: { face: 'condensed', size: 6.5, color: a.identity === undefined ? SEVERITY_COLORS.medium : COLORS.muted },
+          maxLines: 2,
+          indent: 40,
+        },
       ]);
       await p.breathe();
     }
@@ -526,17 +605,21 @@ async function scopeAndCoverage(p: Pager, data: ReportData): Promise<void> {
     const t = new Table(
       p,
       [
-        { title: 'Scan', width: 150 },
-        { title: 'Started', width: 90 },
-        { title: 'Finished', width: 90 },
-        { title: 'Accounts', width: 140 },
-        { title: 'Ward', width: p.width - 470 },
+        { title: 'Scan', width: 128 },
+        { title: 'Started', width: 84 },
+        { title: 'Finished', width: 84 },
+        { title: 'Accounts', width: p.width - 330 },
+        { title: 'Ward', width: 34 },
       ],
       { caption: 'Scans this week' },
     ).start();
     for (const s of data.scans) {
       const accounts = s.accounts.map((a) => `${a.provider}:${a.account}`);
-      t.row([s.scanId, stamp(s.startedAt), stamp(s.finishedAt), accounts.length > 3 ? `${accounts.slice(0, 3).join(', ')} +${accounts.length - 3}` : accounts.join(', '), s.wardVersion]);
+      const shown = accounts.length > 6 ? `${accounts.slice(0, 6).join(', ')} and ${accounts.length - 6} more` : accounts.join(', ');
+      t.row(
+        [{ text: s.scanId, lines: 2 }, stamp(s.startedAt), stamp(s.finishedAt), { text: shown, lines: 3 }, s.wardVersion],
+        [{ text: `Ran ${runnerText(s.runner)}`, style: { face: 'condensed', size: 6.5, color: COLORS.muted }, maxLines: 2, indent: 8 }],
+      );
       await p.breathe();
     }
     t.end();
@@ -587,7 +670,7 @@ async function scopeAndCoverage(p: Pager, data: ReportData): Promise<void> {
       { caption: 'Errors' },
     ).start();
     for (const r of data.errors) {
-      t.row([r.controlId, r.resource, where(r), { text: rowText(data, r).message, lines: 3 }]);
+      t.row([r.controlId, { text: r.resource, lines: 2 }, { text: where(r), lines: 2 }, { text: rowText(data, r).message, lines: 3 }]);
       await p.breathe();
     }
     t.end();
@@ -606,7 +689,7 @@ async function scopeAndCoverage(p: Pager, data: ReportData): Promise<void> {
       { caption: 'Not assessable' },
     ).start();
     for (const r of data.notAssessable) {
-      t.row([r.controlId, where(r), { text: 'NOT ASSESSABLE', face: 'condensedBold', color: SEVERITY_COLORS.medium }, { text: rowText(data, r).message, lines: 4 }]);
+      t.row([r.controlId, { text: where(r), lines: 2 }, { text: 'NOT ASSESSABLE', face: 'condensedBold', color: SEVERITY_COLORS.medium }, { text: rowText(data, r).message, lines: 4 }]);
       await p.breathe();
     }
     t.end();
@@ -626,7 +709,7 @@ function mutesSection(p: Pager, data: ReportData): void {
         { title: '#', width: 18, align: 'right' },
         { title: 'Applies to', width: 140 },
         { title: 'Reason', width: 126 },
-        { title: 'Owner', width: 94 },
+        { title: 'Owner, approval, ticket', width: 94 },
         { title: 'Last day', width: 50 },
         { title: 'Status', width: 44 },
         { title: 'Findings', width: p.width - 472, align: 'right' },
@@ -637,10 +720,10 @@ function mutesSection(p: Pager, data: ReportData): void {
       const expired = m.status === 'expired';
       t.row(
         [
-          String(m.index),
+          String(m.index + 1),
           { text: muteScope(m.rule), lines: 4 },
           { text: m.rule.reason, lines: 4 },
-          { text: m.rule.owner, lines: 2 },
+          { text: approvalLines(m.rule), lines: 5 },
           m.rule.expires,
           { text: expired ? 'Expired' : 'In force', face: 'condensedBold', color: expired ? SEVERITY_COLORS.high : '#15803d' },
           fmtInt(expired ? m.wouldMatch : m.muted),
@@ -668,7 +751,7 @@ function mutesSection(p: Pager, data: ReportData): void {
       { title: 'Note', width: p.width - 370 },
     ]).start();
     for (const r of data.recordedMutes) {
-      t.row([String(r.mute.index), { text: r.mute.reason, lines: 3 }, { text: r.mute.owner, lines: 2 }, r.mute.expires, fmtInt(r.muted), { text: r.note, lines: 3 }]);
+      t.row([String(r.mute.index + 1), { text: r.mute.reason, lines: 3 }, { text: approvalLines(r.mute), lines: 5 }, r.mute.expires, fmtInt(r.muted), { text: r.note, lines: 3 }]);
     }
     t.end();
   }
@@ -680,14 +763,15 @@ function appendix(p: Pager, data: ReportData): void {
   const steps = [
     `This report is one file of the evidence bundle bundles/${data.week.id}.zip: report.pdf, report.json (machine-readable, schema reports/report.schema.json), report.csv (one row per finding), the raw scan documents of the week under scans/, and manifest.json.`,
     'manifest.json lists every other file of the bundle with its SHA-256 digest and size, the period, the generator (Ward version), when it was created, and the SHA-256 of the previous week\'s manifest.json: each week is chained to the one before, so no earlier bundle can be changed or dropped unnoticed. A copy of each manifest is kept next to the bundle (bundles/<week>.manifest.json).',
-    'When a signing key is configured, manifest.sig holds a signature of manifest.json (HMAC-SHA256 with a shared key, or an RSA / ECDSA signature checked with a public key).',
+    'SHA256SUMS lists the same digests in the format sha256sum -c reads; manifest.json lists SHA256SUMS itself, so the signature covers it.',
+    'When a signing key is configured, manifest.sig holds a signature of manifest.json (Ed25519 or ECDSA P-256 from ward evidence keygen, ECDSA from AWS KMS, checked with the signer\'s public key; or HMAC-SHA256 with a shared key). Without a checked signature a bundle is intact at best, never verified: files and manifest could have been rewritten together.',
     'To verify offline, with nothing extracted to disk:',
   ];
   for (const s of steps) p.paragraph(s, { face: 'regular', size: 8 }, { gap: 4 });
   const commands = [
     `ward evidence verify ${data.week.id}.zip --previous <previous-week>.zip`,
     `ward evidence verify ${data.week.id}.zip --hmac-key-file evidence.key      # shared key (base64 or hex)`,
-    `ward evidence verify ${data.week.id}.zip --public-key evidence-public.pem   # RSA / ECDSA`,
+    `ward evidence verify ${data.week.id}.zip --public-key ward-evidence.pub.pem  # Ed25519 / ECDSA / RSA`,
   ];
   p.box(p.left, p.y, p.width, commands.length * 12 + 8, '#f3f4f6');
   p.y += 4;
@@ -697,7 +781,7 @@ function appendix(p: Pager, data: ReportData): void {
   }
   p.y += 10;
   p.paragraph(
-    'It checks every digest and size, that no file is missing or extra, the chain to the previous week, and the signature, and prints one line per problem (exit 0: valid; 1: invalid; 2: could not run). Without Ward: unzip the bundle, recompute each file\'s SHA-256 (sha256sum) and compare with manifest.json; compare the SHA-256 of the previous week\'s manifest.json with "previous" in this one.',
+    'It checks every digest and size, that no file is missing or extra, SHA256SUMS, the chain to the previous week, and the signature, and prints one line per problem (exit 0: valid and signature verified; 1: invalid, or signature not checked; 2: could not run). Without Ward: unzip the bundle; sha256sum -c SHA256SUMS; check that the SHA-256 of SHA256SUMS is the one manifest.json lists; decode the signature field of manifest.sig (base64) and check it over manifest.json with openssl (pkeyutl -verify -rawin for Ed25519, dgst -sha256 -verify for ECDSA); compare the SHA-256 of the previous week\'s manifest.json with "previous" in this one. The README gives the exact commands.',
     { face: 'regular', size: 8 },
   );
   p.heading('Glossary');
@@ -727,6 +811,7 @@ async function layoutReport(p: Pager, data: ReportData, toc: readonly TocEntry[]
   summary(p, data);
   contents(p, toc, pages);
   hipaaMatrix(p, data);
+  coverageMap(p);
   await findingsByControl(p, data);
   await scopeAndCoverage(p, data);
   mutesSection(p, data);
@@ -735,11 +820,25 @@ async function layoutReport(p: Pager, data: ReportData, toc: readonly TocEntry[]
   p.finish();
 }
 
+export interface PdfInfo {
+  title: string;
+  subject: string;
+  wardVersion: string;
+  generatedAt: string;
+  /** Running header and footer. */
+  header: string;
+}
+
 /**
- * Lays the report out (once to count pages and find where sections start, once to draw) and
+ * Lays a document out twice (once to count pages and find where sections start, once to draw) and
  * streams the PDF into `out`. Resolves with the page count once the document is complete.
  */
-export async function renderReportPdf(data: ReportData, out: Writable, options: PdfOptions = {}): Promise<{ pages: number }> {
+export async function renderPdf(
+  out: Writable,
+  info: PdfInfo,
+  options: PdfOptions,
+  layout: (p: Pager, pages: ReadonlyMap<string, number> | undefined) => Promise<void>,
+): Promise<{ pages: number }> {
   const fontFiles = options.fonts ?? defaultFontFiles();
   const doc = new PDFDocument({
     // Our own font as the document default: pdfkit's built-in Helvetica is loaded through a
@@ -752,12 +851,12 @@ export async function renderReportPdf(data: ReportData, out: Writable, options: 
     size: [PAGE.width, PAGE.height],
     margin: 0,
     info: {
-      Title: `HIPAA security evidence report ${data.week.id}: ${data.organization}`,
+      Title: info.title,
       Author: 'Ward',
-      Subject: `Weekly security posture, ${describeWeek(data.week)}`,
-      Creator: `Ward ${data.wardVersion}`,
-      Producer: `Ward ${data.wardVersion} (pdfkit)`,
-      CreationDate: new Date(data.generatedAt),
+      Subject: info.subject,
+      Creator: `Ward ${info.wardVersion}`,
+      Producer: `Ward ${info.wardVersion} (pdfkit)`,
+      CreationDate: new Date(info.generatedAt),
     },
     displayTitle: true,
     lang: 'en',
@@ -772,15 +871,11 @@ export async function renderReportPdf(data: ReportData, out: Writable, options: 
   let pages = 0;
   try {
     const fonts = new FontBook(doc, fontFiles);
-    const decoration = {
-      header: `${data.organization} · HIPAA security evidence · ${data.week.id}`,
-      footer: `Ward ${data.wardVersion} · generated ${stamp(data.generatedAt)} · confidential`,
-    };
-    const toc = tocEntries(data);
+    const decoration = { header: info.header, footer: `Ward ${info.wardVersion} · generated ${stamp(info.generatedAt)} · confidential` };
     const measure = new Pager(doc, fonts, false, decoration);
-    await layoutReport(measure, data, toc, undefined);
+    await layout(measure, undefined);
     const pager = new Pager(doc, fonts, true, decoration, measure.page);
-    await layoutReport(pager, data, toc, measure.anchors);
+    await layout(pager, measure.anchors);
     if (pager.page !== measure.page) throw new Error(`PDF layout is not deterministic: measured ${measure.page} pages, drew ${pager.page}`);
     pages = pager.page;
   } catch (error) {
@@ -792,4 +887,21 @@ export async function renderReportPdf(data: ReportData, out: Writable, options: 
   await done;
   doc.unpipe(out);
   return { pages };
+}
+
+/** The weekly report.pdf, streamed into `out`. */
+export async function renderReportPdf(data: ReportData, out: Writable, options: PdfOptions = {}): Promise<{ pages: number }> {
+  const toc = tocEntries(data);
+  return renderPdf(
+    out,
+    {
+      title: `HIPAA security evidence report ${data.week.id}: ${data.organization}`,
+      subject: `Weekly security posture, ${describeWeek(data.week)}`,
+      wardVersion: data.wardVersion,
+      generatedAt: data.generatedAt,
+      header: `${data.organization} · HIPAA security evidence · ${data.week.id}`,
+    },
+    options,
+    (p, pages) => layoutReport(p, data, toc, pages),
+  );
 }

@@ -22,6 +22,20 @@ describe('AWS controls against the sandbox (demo world)', () => {
     run = await scanWorld(loadWorld(demoWorldPath()), awsOnly(demoConfig()), { providers: ['aws'] });
   });
 
+  it('records who read each account (the caller ARN, the assumed-role session for members) and where Ward ran', () => {
+    const members = run.scan.targets.filter((t) => t.identity?.via.startsWith('sts:AssumeRole') === true);
+    expect(members.length).toBeGreaterThan(0);
+    for (const t of members) {
+      expect(t.identity?.principal).toBe(`arn:aws:sts::${t.account}:assumed-role/WardAuditRole/ward-scan`);
+      expect(t.identity?.via).toBe(`sts:AssumeRole arn:aws:iam::${t.account}:role/WardAuditRole`);
+    }
+    const own = run.scan.targets.filter((t) => t.identity?.via.startsWith('default credential chain') === true);
+    expect(own).toHaveLength(1);
+    expect(own[0]?.identity?.principal).toMatch(new RegExp(`^arn:aws:(iam|sts)::${own[0]?.account ?? ''}:`));
+    expect(run.scan.targets.every((t) => t.identity !== undefined)).toBe(true);
+    expect(run.scan.runner).toMatchObject({ kind: 'host', host: expect.any(String) as string });
+  });
+
   it('reaches every account of the organisation through the member role, and no disabled region', () => {
     expect(run.scan.targets.map((t) => [t.account, t.regions.length, t.disabledRegions])).toEqual([
       [PROD, 4, ['ap-east-1']],
