@@ -217,3 +217,6 @@ export const AWS_DATASETS = [
 
 /** Actions Ward needs whatever controls are enabled: discovering the account's enabled regions. */
 export const AWS_BASE_ACTIONS = ['ec2:DescribeRegions'] as const;
+
+/** Listing the organisation's accounts for an organisation scan (here, not beside the SDK client, so `ward policy` loads no SDK). */
+export const ORGANIZATION_ACTIONS = ['organizations:ListAccounts'] as const;

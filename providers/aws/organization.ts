@@ -4,7 +4,7 @@
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import type { Account } from '@aws-sdk/client-organizations';
 
-export const ORGANIZATION_ACTIONS = ['organizations:ListAccounts'] as const;
+export { ORGANIZATION_ACTIONS } from './datasets.js';
 
 export interface OrganizationAccount {
   id: string;

@@ -2,8 +2,7 @@
 
 import type { AnyControl } from '../../core/control.js';
 import { declaredActions } from '../../core/permissions.js';
-import { AWS_BASE_ACTIONS } from './datasets.js';
-import { ORGANIZATION_ACTIONS } from './organization.js';
+import { AWS_BASE_ACTIONS, ORGANIZATION_ACTIONS } from './datasets.js';
 
 export interface IamStatement {
   Sid: string;
