@@ -9,7 +9,7 @@ import { dispatchAlerts } from '../alerts/dispatch.js';
 import { enqueueContinuation, parseTargetMessage } from '../app/fanout.js';
 import { awsOptions, scan } from '../app/scan.js';
 import { trustedTarget } from '../app/target-trust.js';
-import { currentAccount } from '../providers/aws/provider.js';
+import { currentCaller } from '../providers/aws/provider.js';
 import { sqsRecords, type SqsBatchResponse } from './sqs-envelope.js';
 import { config, keepGoingFor, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
 
@@ -20,7 +20,7 @@ async function homeAccount(context: LambdaContext | undefined): Promise<string> 
   const fromArn = context?.invokedFunctionArn?.split(':')[4];
   if (fromArn !== undefined && /^\d{12}$/.test(fromArn)) return fromArn;
   const settings = config();
-  return currentAccount(awsOptions(settings, {}));
+  return (await currentCaller(awsOptions(settings, {}))).account;
 }
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<SqsBatchResponse> {
