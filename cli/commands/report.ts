@@ -33,7 +33,6 @@ export function locationOf(location: string, key: string): string {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('Build the weekly evidence report (PDF, JSON, CSV) and its bundle for an ISO week, into the store.')
     .option('--week <week>', 'ISO week, e.g. 2026-W47 (default: the current week, UTC)', weekOption)
     .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
     .option('-c, --config <file>', `configuration file, for the organisation name and mutes (default: ${CONFIG_FILE} when it exists, or WARD_CONFIG)`)

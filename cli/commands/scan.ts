@@ -44,7 +44,6 @@ export async function sendAlerts(store: ScanStore): Promise<void> {
 export function registerScan(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('scan')
-    .description('Scan the configured accounts and store the findings.')
     .option('-c, --config <file>', `configuration file (default: ${DEFAULT_CONFIG} when it exists, or WARD_CONFIG)`)
     .option('--provider <name>', 'aws, gcp, azure or all (default: every provider configured)', providerOption)
     .option('--accounts <ids>', 'only these accounts, projects or subscriptions (comma-separated ids or names)', commaList)
