@@ -6,6 +6,7 @@ import { severityRank, type Provider, type ScanDocument, type Severity } from '.
 import { renderScanSummary } from '../../reports/console.js';
 import { commaList, outputOption, providerOption, severityOption } from '../options.js';
 import { progressReporter } from '../progress.js';
+import { writeJson } from '../json-stream.js';
 import { openStore } from '../../app/store.js';
 import { dispatchAlerts } from '../../alerts/dispatch.js';
 import type { ScanStore } from '../../core/store/scans.js';
@@ -73,7 +74,7 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
       const summary = renderScanSummary(document, { width: process.stdout.columns ?? 100, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }) });
       if (flags.output === 'json') {
         process.stderr.write(`${summary}\n`);
-        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+        await writeJson(process.stdout, document);
       } else {
         process.stdout.write(`${summary}\n\nStored in ${store.blobs.location} as scan ${document.scanId}.\n`);
       }
