@@ -184,7 +184,8 @@ async function runReportScenario(scenario: ReportScenario): Promise<ReportFigure
 
 export async function runChild(name: string, flags: readonly string[]): Promise<ScanFigures | ReportFigures> {
   if (!isScenarioName(name)) throw new Error(`unknown scenario "${name}"`);
-  const scenario = buildScenario(name, { quick: flags.includes('--quick') });
+  const accounts = flags.find((f) => f.startsWith('--accounts='))?.slice('--accounts='.length);
+  const scenario = buildScenario(name, { quick: flags.includes('--quick'), ...(accounts === undefined ? {} : { accounts: Number(accounts) }) });
   return scenario.kind === 'scan' ? runScanScenario(scenario, flags.includes('--in-process')) : runReportScenario(scenario);
 }
 
