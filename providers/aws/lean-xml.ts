@@ -222,15 +222,21 @@ class LeanReader {
     if (next === '!' || next === '?') throw new NotLean('comment, CDATA or processing instruction');
   }
 
+  /** The next child element of `name`, or undefined once its closing tag is passed. */
+  private nextChild(name: string): { name: string; selfClosing: boolean } | undefined {
+    this.toNextTag();
+    if (this.x[this.i + 1] !== '/') return this.openTag();
+    this.closeTag(name);
+    return undefined;
+  }
+
+  private value(plan: Plan, child: { name: string; selfClosing: boolean }): unknown {
+    return child.selfClosing ? this.empty(plan) : this.content(plan, child.name);
+  }
+
   private struct(plan: StructPlan, name: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (;;) {
-      this.toNextTag();
-      if (this.x[this.i + 1] === '/') {
-        this.closeTag(name);
-        return out;
-      }
-      const child = this.openTag();
+    for (let child = this.nextChild(name); child !== undefined; child = this.nextChild(name)) {
       const member = plan.members.get(child.name);
       if (member === undefined) {
         if (!child.selfClosing) this.skip(child.name);
@@ -238,32 +244,23 @@ class LeanReader {
       }
       const memberPlan = member.plan();
       if (member.flat && memberPlan.kind === 'list') {
-        const item = memberPlan.item();
-        const items = (out[member.name] ??= []) as unknown[];
-        items.push(child.selfClosing ? this.empty(item) : this.content(item, child.name));
+        ((out[member.name] ??= []) as unknown[]).push(this.value(memberPlan.item(), child));
         continue;
       }
       if (member.name in out) throw new NotLean('repeated member');
-      out[member.name] = child.selfClosing ? this.empty(memberPlan) : this.content(memberPlan, child.name);
+      out[member.name] = this.value(memberPlan, child);
     }
+    return out;
   }
 
   private list(plan: ListPlan, name: string): unknown[] {
     const out: unknown[] = [];
     const item = plan.item();
-    for (;;) {
-      this.toNextTag();
-      if (this.x[this.i + 1] === '/') {
-        this.closeTag(name);
-        return out;
-      }
-      const child = this.openTag();
-      if (child.name !== plan.itemKey) {
-        if (!child.selfClosing) this.skip(child.name);
-        continue;
-      }
-      out.push(child.selfClosing ? this.empty(item) : this.content(item, child.name));
+    for (let child = this.nextChild(name); child !== undefined; child = this.nextChild(name)) {
+      if (child.name === plan.itemKey) out.push(this.value(item, child));
+      else if (!child.selfClosing) this.skip(child.name);
     }
+    return out;
   }
 
   /** Past the end of an element Ward does not read, whatever it holds. */
