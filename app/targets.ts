@@ -2,14 +2,12 @@
 // provider plans and scans them in one process; the Lambda fan-out turns the same plans into plain
 // target refs, one SQS message each, and each message back into a one-target plan.
 
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { WardConfig } from '../core/config.js';
 import type { ProviderPlan } from '../core/engine.js';
 import { UserError } from '../core/errors.js';
 import type { ApiMetrics } from '../core/metrics.js';
 import { PROVIDERS, type Provider } from '../core/model.js';
-import { listActiveAccounts } from '../providers/aws/organization.js';
-import { awsPlan, currentCaller, type AwsPlanOptions, type AwsTarget } from '../providers/aws/provider.js';
+import type { AwsPlanOptions, AwsTarget } from '../providers/aws/provider.js';
 
 export type TargetRef = ({ provider: 'aws' } & AwsTarget) | { provider: 'gcp' | 'azure'; account: string; name?: string };
 
@@ -24,7 +22,10 @@ export interface PlanSettings {
   metrics?: ApiMetrics;
 }
 
-// The Google Cloud and Azure SDKs (~35 MB) load only when those clouds are scanned.
+// Each provider's code loads only when its cloud is scanned: the Google Cloud and Azure SDKs are
+// ~35 MB, and a bundled handler's import time grows with the code it must compile.
+const awsProvider = () => import('../providers/aws/provider.js');
+const awsOrganization = () => import('../providers/aws/organization.js');
 const gcpProvider = () => import('../providers/gcp/provider.js');
 const azureProvider = () => import('../providers/azure/provider.js');
 
@@ -70,10 +71,11 @@ export async function resolveAwsTargets(config: WardConfig, aws: AwsPlanOptions)
       ...(member.externalId === undefined ? {} : { externalId: member.externalId }),
     });
   }
-  const callerIdentity = config.aws.includeCurrentAccount || config.organization ? await currentCaller(aws) : undefined;
+  const callerIdentity = config.aws.includeCurrentAccount || config.organization ? await (await awsProvider()).currentCaller(aws) : undefined;
   const caller = callerIdentity?.account;
   if (config.organization && config.aws.memberRole !== undefined) {
     const role = config.aws.memberRole;
+    const [{ OrganizationsClient }, { listActiveAccounts }] = await Promise.all([import('@aws-sdk/client-organizations'), awsOrganization()]);
     const client = new OrganizationsClient({ region: aws.homeRegion, ...(aws.client.endpoint === undefined ? {} : { endpoint: aws.client.endpoint }) });
     try {
       for (const account of await listActiveAccounts(client)) {
@@ -121,7 +123,7 @@ async function otherPlans(config: WardConfig, providers: readonly Provider[], fi
 export async function plansFromConfig(config: WardConfig, filter: TargetFilter, settings: PlanSettings): Promise<ProviderPlan[]> {
   const providers = filter.providers ?? configuredProviders(config);
   const plans: ProviderPlan[] = [];
-  if (providers.includes('aws')) plans.push(onlyWanted(awsPlan(await resolveAwsTargets(config, settings.aws), settings.aws), filter));
+  if (providers.includes('aws')) plans.push(onlyWanted((await awsProvider()).awsPlan(await resolveAwsTargets(config, settings.aws), settings.aws), filter));
   plans.push(...(await otherPlans(config, providers, filter, settings)));
   if (plans.every((p) => p.targets.length === 0)) throw nothingToScan(filter, providers);
   return plans;
@@ -146,7 +148,7 @@ export async function plansFromRefs(refs: readonly TargetRef[], settings: PlanSe
   const gcp = refs.filter((r) => r.provider === 'gcp').map((r) => `projects/${r.account}`);
   const azure = refs.filter((r) => r.provider === 'azure').map((r) => r.account);
   const metrics = settings.metrics === undefined ? {} : { metrics: settings.metrics };
-  if (aws.length > 0) plans.push(awsPlan(aws, settings.aws));
+  if (aws.length > 0) plans.push((await awsProvider()).awsPlan(aws, settings.aws));
   if (gcp.length > 0) plans.push(await (await gcpProvider()).gcpPlan({ scopes: gcp, ...metrics }));
   if (azure.length > 0) plans.push(await (await azureProvider()).azurePlan({ subscriptions: azure, ...metrics }));
   return plans;

@@ -173,6 +173,8 @@ describe('scenarios and arguments', () => {
   it('parses --only, --quick and --in-process', () => {
     expect(parseArgs(['--only', 'a,c', '--quick'])).toMatchObject({ only: ['a', 'c'], quick: true, inProcess: false });
     expect(parseArgs(['--only=e', '--in-process'])).toMatchObject({ only: ['e'], inProcess: true });
+    expect(parseArgs(['--only', 'b', '--accounts', '1000'])).toMatchObject({ only: ['b'], accounts: 1000 });
+    expect(() => parseArgs(['--accounts', 'many'])).toThrow(/--accounts expects a positive whole number/);
     expect(() => parseArgs(['--only', 'z'])).toThrow(/scenario names/);
     expect(() => parseArgs(['--fast'])).toThrow(/unknown argument/);
   });

@@ -194,7 +194,8 @@ async function runPeriodScenario(scenario: PeriodScenario): Promise<PeriodFigure
 
 export async function runChild(name: string, flags: readonly string[]): Promise<ScanFigures | ReportFigures | PeriodFigures> {
   if (!isScenarioName(name)) throw new Error(`unknown scenario "${name}"`);
-  const scenario = buildScenario(name, { quick: flags.includes('--quick') });
+  const accounts = flags.find((f) => f.startsWith('--accounts='))?.slice('--accounts='.length);
+  const scenario = buildScenario(name, { quick: flags.includes('--quick'), ...(accounts === undefined ? {} : { accounts: Number(accounts) }) });
   if (scenario.kind === 'period') return runPeriodScenario(scenario);
   return scenario.kind === 'scan' ? runScanScenario(scenario, flags.includes('--in-process')) : runReportScenario(scenario);
 }

@@ -27,6 +27,8 @@ export interface CliOptions {
   inProcess: boolean;
   profile: boolean;
   sequential: boolean;
+  /** Member accounts for scenario b (`--accounts 1000`). */
+  accounts?: number;
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -37,13 +39,18 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (arg === '--in-process') options.inProcess = true;
     else if (arg === '--profile') options.profile = true;
     else if (arg === '--sequential') options.sequential = true;
-    else if (arg === '--only' || arg.startsWith('--only=')) {
+    else if (arg === '--accounts' || arg.startsWith('--accounts=')) {
+      const value = arg === '--accounts' ? argv[(i += 1)] : arg.slice('--accounts='.length);
+      const accounts = Number(value);
+      if (!Number.isInteger(accounts) || accounts < 1) throw new Error(`--accounts expects a positive whole number (member accounts of scenario b), got "${value ?? ''}"`);
+      options.accounts = accounts;
+    }    else if (arg === '--only' || arg.startsWith('--only=')) {
       const list = arg === '--only' ? argv[(i += 1)] : arg.slice('--only='.length);
       const names = (list ?? '').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
       const unknown = names.filter((n) => !isScenarioName(n));
       if (names.length === 0 || unknown.length > 0) throw new Error(`--only expects scenario names among ${SCENARIO_NAMES.join(',')}, got "${list ?? ''}"`);
       options.only = SCENARIO_NAMES.filter((n) => names.includes(n));
-    } else throw new Error(`unknown argument "${arg}" (use --only a,c, --quick, --in-process, --sequential, --profile)`);
+    } else throw new Error(`unknown argument "${arg}" (use --only a,c, --quick, --in-process, --sequential, --profile, --accounts N)`);
   }
   return options;
 }
@@ -172,7 +179,7 @@ export function profileDir(name: ScenarioName): string {
 }
 
 function runChildProcess(name: ScenarioName, options: CliOptions): Promise<ScanFigures | ReportFigures | PeriodFigures> {
-  const flags = [...(options.quick ? ['--quick'] : []), ...(options.inProcess ? ['--in-process'] : [])];
+  const flags = [...(options.quick ? ['--quick'] : []), ...(options.inProcess ? ['--in-process'] : []), ...(options.accounts === undefined ? [] : [`--accounts=${options.accounts}`])];
   // The sandbox process the child forks inherits these flags: its profile lands next to the scanner's.
   const execArgv = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(name)}`] : [];
   return new Promise((resolvePromise, reject) => {
@@ -201,7 +208,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const reports: Partial<Record<ScenarioName, ScenarioReport | { error: string; pass: false }>> = {};
   let broke = false;
   const runOne = async (name: ScenarioName, alongside?: ScenarioName): Promise<void> => {
-    const scenario = buildScenario(name, { quick: options.quick });
+    const scenario = buildScenario(name, { quick: options.quick, ...(options.accounts === undefined ? {} : { accounts: options.accounts }) });
     try {
       if (scenario.kind === 'scan') {
         const floorWorld = scenario.floorWorld();

@@ -20,6 +20,8 @@ export function isScenarioName(name: string): name is ScenarioName {
 export interface ScenarioOptions {
   /** Small sizes, for a smoke test. */
   quick: boolean;
+  /** Member accounts of scenario b (default 200; 20 with quick): memory must stay flat as it grows. */
+  accounts?: number;
 }
 
 export interface ScanTargets {
@@ -106,8 +108,8 @@ function awsRegions(quick: boolean): ScanScenario {
 }
 
 /** (b) An organisation: many member accounts, each reached through AssumeRole. */
-function awsAccounts(quick: boolean): ScanScenario {
-  const accounts = quick ? 20 : 200;
+function awsAccounts(quick: boolean, accountsWanted?: number): ScanScenario {
+  const accounts = accountsWanted ?? (quick ? 20 : 200);
   const regions = quick ? 2 : 4;
   const resources = quick ? 20 : 100;
   const world: World = {
@@ -256,7 +258,7 @@ export function buildScenario(name: ScenarioName, options: ScenarioOptions): Sce
     case 'a':
       return awsRegions(options.quick);
     case 'b':
-      return awsAccounts(options.quick);
+      return awsAccounts(options.quick, options.accounts);
     case 'c':
       return awsLogGroups(options.quick);
     case 'd':

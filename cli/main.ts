@@ -4,42 +4,37 @@
 import { Command, CommanderError } from 'commander';
 import { WARD_VERSION } from '../core/version.js';
 import { UserError } from '../core/errors.js';
-import { registerScan } from './commands/scan.js';
-import { registerPolicy } from './commands/policy.js';
-import { registerControls } from './commands/controls.js';
-import { registerDemo } from './commands/demo.js';
-import { registerFindings } from './commands/findings.js';
-import { registerSandbox } from './commands/sandbox.js';
-import { registerReport } from './commands/report.js';
-import { registerEvidence } from './commands/evidence.js';
+import { COMMANDS, requestedCommand, type SetExitCode } from './commands/index.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_CANNOT_RUN = 2;
 
-export function buildProgram(setExitCode: (code: number) => void): Command {
+/**
+ * The program with every command of the table listed, and the code of the one `args` asks for loaded
+ * (the others stay one-line entries for `--help`).
+ */
+export async function buildProgram(args: readonly string[], setExitCode: SetExitCode): Promise<Command> {
   const program = new Command('ward')
     .description('Cloud security posture scanner for HIPAA workloads on AWS, Google Cloud and Azure.')
     .version(WARD_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerScan(program, setExitCode);
-  registerFindings(program);
-  registerPolicy(program);
-  registerControls(program);
-  registerDemo(program);
-  registerSandbox(program);
-  registerReport(program);
-  registerEvidence(program, setExitCode);
+  const requested = requestedCommand(args);
+  for (const entry of COMMANDS) {
+    if (entry === requested) (await entry.load())(program, setExitCode);
+    else program.command(entry.name);
+    program.commands.at(-1)?.description(entry.description);
+  }
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = EXIT_OK;
-  const program = buildProgram((code) => {
-    exitCode = code;
-  });
   try {
+    const program = await buildProgram(argv.slice(2), (code) => {
+      exitCode = code;
+    });
     await program.parseAsync([...argv]);
     return exitCode;
   } catch (error) {

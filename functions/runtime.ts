@@ -1,7 +1,6 @@
 // What every Lambda handler shares: configuration, the store, the Slack webhook from SSM, and a
 // log line format. Loaded once per container, never logged.
 
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CONTROL_IDS } from '../checks/index.js';
 import { loadConfig, type WardConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
@@ -65,6 +64,8 @@ export function slackWebhook(): Promise<string | undefined> {
     if (direct !== undefined && direct !== '') return direct;
     const name = setting('WARD_SLACK_WEBHOOK_PARAMETER', undefined);
     if (name === undefined) return undefined;
+    // Loaded here, not at import: most deployments set no parameter, and every cold start compiles what is imported.
+    const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
     const ssm = new SSMClient({});
     try {
       const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));

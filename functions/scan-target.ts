@@ -9,7 +9,6 @@ import { dispatchAlerts } from '../alerts/dispatch.js';
 import { enqueueContinuation, parseTargetMessage } from '../app/fanout.js';
 import { awsOptions, scan } from '../app/scan.js';
 import { trustedTarget } from '../app/target-trust.js';
-import { currentCaller } from '../providers/aws/provider.js';
 import { sqsRecords, type SqsBatchResponse } from './sqs-envelope.js';
 import { config, keepGoingFor, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
 
@@ -20,6 +19,8 @@ async function homeAccount(context: LambdaContext | undefined): Promise<string> 
   const fromArn = context?.invokedFunctionArn?.split(':')[4];
   if (fromArn !== undefined && /^\d{12}$/.test(fromArn)) return fromArn;
   const settings = config();
+  // Loaded here: the AWS provider stays out of the handler's cold start for GCP and Azure targets.
+  const { currentCaller } = await import('../providers/aws/provider.js');
   return (await currentCaller(awsOptions(settings, {}))).account;
 }
 

@@ -7,7 +7,6 @@ import { datasetsOf } from '../../core/control.js';
 export function registerControls(program: Command): void {
   program
     .command('controls')
-    .description('List every control: id, area, severity, HIPAA references and what it reads.')
     .option('-o, --output <format>', 'table, json or markdown', 'table')
     .action((flags: { output: string }) => {
       if (flags.output === 'markdown') {

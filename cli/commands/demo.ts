@@ -11,7 +11,6 @@ import { evidenceSignerFrom } from './report.js';
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('What `npm start` runs: start the bundled sandbox cloud, scan it, store the findings and print the summary.')
     .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
     .action(async (flags: { store?: string }) => {
       const config = demoConfig();

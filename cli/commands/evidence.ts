@@ -49,7 +49,7 @@ interface UrlFlags {
 }
 
 export function registerEvidence(program: Command, setExitCode: (code: number) => void): void {
-  const evidence = program.command('evidence').description('Evidence bundles: verify one offline, or get a download link.');
+  const evidence = program.command('evidence');
 
   evidence
     .command('verify')

@@ -18,7 +18,6 @@ function dateOption(value: string): Date {
 export function registerFindings(program: Command): void {
   program
     .command('findings')
-    .description('List stored findings with their lifecycle (default: everything not resolved).')
     .option('--status <status>', `new, open (failing now), resolved, muted or error`, statusOption)
     .option('--since <date>', 'only findings whose state changed since this date', dateOption)
     .option('-o, --output <format>', 'table or json', outputOption, 'table')

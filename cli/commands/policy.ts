@@ -16,7 +16,6 @@ function oneProvider(value: string): Provider {
 export function registerPolicy(program: Command): void {
   program
     .command('policy')
-    .description("Print the least privilege Ward's scan needs, derived from the enabled controls: an IAM policy (aws), a custom role (gcp, azure).")
     .option('--provider <name>', 'aws, gcp or azure', oneProvider, 'aws')
     .option('-c, --config <file>', `configuration file (default: ${DEFAULT_CONFIG} when it exists)`)
     .action((flags: { provider: Provider; config?: string }) => {

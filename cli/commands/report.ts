@@ -45,7 +45,6 @@ export function locationOf(location: string, key: string): string {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('Build the weekly evidence report (PDF, JSON, CSV) and its bundle for an ISO week, into the store.')
     .addOption(new Option('--week <week>', 'ISO week, e.g. 2026-W47 (default: the current week, UTC)').argParser(weekOption).conflicts(['from', 'to']))
     .option('--from <date>', 'audit period: first day, YYYY-MM-DD (UTC); with --to, builds the period report instead of a weekly one')
     .option('--to <date>', 'audit period: last day, YYYY-MM-DD (UTC, inclusive)')

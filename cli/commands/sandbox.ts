@@ -7,7 +7,6 @@ import { positiveInt } from '../options.js';
 export function registerSandbox(program: Command): void {
   program
     .command('sandbox')
-    .description('Run the simulated AWS / Google Cloud / Azure APIs for a world file (default: the bundled demo) until Ctrl-C.')
     .argument('[world]', 'a world file (YAML); see sandbox/README.md')
     .option('--port <n>', 'port to listen on (default: a free one)', positiveInt)
     .action(async (worldFile: string | undefined, flags: { port?: number }) => {

@@ -6,6 +6,7 @@ import { severityRank, type Provider, type ScanDocument, type Severity } from '.
 import { renderScanSummary } from '../../reports/console.js';
 import { commaList, outputOption, providerOption, severityOption } from '../options.js';
 import { progressReporter } from '../progress.js';
+import { writeJson } from '../json-stream.js';
 import { openStore } from '../../app/store.js';
 import { dispatchAlerts } from '../../alerts/dispatch.js';
 import type { ScanStore } from '../../core/store/scans.js';
@@ -44,7 +45,6 @@ export async function sendAlerts(store: ScanStore): Promise<void> {
 export function registerScan(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('scan')
-    .description('Scan the configured accounts and store the findings.')
     .option('-c, --config <file>', `configuration file (default: ${DEFAULT_CONFIG} when it exists, or WARD_CONFIG)`)
     .option('--provider <name>', 'aws, gcp, azure or all (default: every provider configured)', providerOption)
     .option('--accounts <ids>', 'only these accounts, projects or subscriptions (comma-separated ids or names)', commaList)
@@ -74,7 +74,7 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
       const summary = renderScanSummary(document, { width: process.stdout.columns ?? 100, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }) });
       if (flags.output === 'json') {
         process.stderr.write(`${summary}\n`);
-        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+        await writeJson(process.stdout, document);
       } else {
         process.stdout.write(`${summary}\n\nStored in ${store.blobs.location} as scan ${document.scanId}.\n`);
       }

@@ -17,6 +17,9 @@ import type {
 } from '@smithy/types';
 import type { ApiMetrics } from '../../core/metrics.js';
 import { isThrottling } from './errors.js';
+import { EC2_LEAN_LISTS } from './collectors/ec2.js';
+import { RDS_LEAN_LISTS } from './collectors/rds.js';
+import { readListsLean } from './lean-xml.js';
 
 export interface AwsClientSettings {
   /** Overrides the SDK's own endpoint resolution; normally left unset so AWS_ENDPOINT_URL applies. */
@@ -71,6 +74,12 @@ function instrument<I extends object, O extends MetadataBearer>(stack: Middlewar
   stack.add(countAttempts, { step: 'deserialize', name: 'wardAttemptCounter', priority: 'high' });
 }
 
+/** A client that reads its big lists lean (lean-xml.ts), or as the SDK does if it cannot. */
+function leanClient<T extends { config: object }>(client: T, lists: Parameters<typeof readListsLean>[1]): T {
+  readListsLean(client, lists);
+  return client;
+}
+
 /** The clients for one account: one per service and region, created on first use. */
 export class AwsClients {
   private readonly cache = new Map<string, { destroy(): void }>();
@@ -84,11 +93,11 @@ export class AwsClients {
   }
 
   ec2(region: string): EC2Client {
-    return this.get('ec2', region, (config) => new EC2Client(config));
+    return this.get('ec2', region, (config) => leanClient(new EC2Client(config), EC2_LEAN_LISTS));
   }
 
   rds(region: string): RDSClient {
-    return this.get('rds', region, (config) => new RDSClient(config));
+    return this.get('rds', region, (config) => leanClient(new RDSClient(config), RDS_LEAN_LISTS));
   }
 
   /** IAM is global: its endpoint lives in us-east-1 for the commercial partition. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
 import { ALL_CONTROLS } from '../../checks/index.js';
 import { awsReadActions } from '../../providers/aws/policy.js';
 import { cleanEnv } from '../support/cli.js';
@@ -27,6 +28,7 @@ interface Statement {
 let resources: Record<string, Resource>;
 let conditions: Record<string, unknown>;
 let templateText: string;
+let zipPath: string;
 
 const statementsOf = (role: string): Statement[] =>
   ((resources[role]?.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Statement[] } }> | undefined) ?? []).flatMap((p) => p.PolicyDocument.Statement);
@@ -45,6 +47,7 @@ beforeAll(async () => {
   const template = JSON.parse(templateText) as { Resources: Record<string, Resource>; Conditions: Record<string, unknown> };
   resources = template.Resources;
   conditions = template.Conditions;
+  zipPath = join(out, 'ward.zip');
 }, 240_000);
 
 describe('serverless package (CloudFormation template)', () => {
@@ -215,5 +218,47 @@ describe('serverless package (CloudFormation template)', () => {
     const env = (resources['ScanLambdaFunction']?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(env['WARD_SLACK_WEBHOOK_PARAMETER']).toBe('/ward/slack-webhook-url');
     expect(Object.keys(env)).not.toContain('WARD_SLACK_WEBHOOK_URL');
+  });
+});
+
+/** Every file in the package, with its uncompressed contents for the handlers. */
+async function packageFiles(path: string): Promise<Map<string, string | undefined>> {
+  const zip = await promisify<string, yauzl.Options, yauzl.ZipFile>(yauzl.open)(path, { lazyEntries: true });
+  const files = new Map<string, string | undefined>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (!/^functions\/[^/]+\.js$/.test(entry.fileName)) {
+        files.set(entry.fileName, undefined);
+        zip.readEntry();
+        return;
+      }
+      zip.openReadStream(entry, (error, stream) => {
+        if (error !== null) return reject(error);
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          files.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
+          zip.readEntry();
+        });
+      });
+    });
+    zip.on('end', resolve);
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  return files;
+}
+
+describe('serverless package (code)', () => {
+  it('ships no source map, and the scan handlers load the Google Cloud, Azure and AWS scanners only when a target needs them', async () => {
+    const files = await packageFiles(zipPath);
+    expect([...files.keys()].filter((name) => name.endsWith('.map'))).toEqual([]);
+    for (const handler of ['functions/scan.js', 'functions/scan-target.js']) {
+      const code = files.get(handler) ?? '';
+      expect(code.length).toBeGreaterThan(0);
+      // Names only the SDK bundles define: in a chunk of their own, not in the handler.
+      for (const marker of ['AssetServiceClient', 'ResourceManagementClient', 'DescribeVolumesCommand']) expect(code).not.toContain(marker);
+      expect(code).toMatch(/import\("\.\/chunks\/provider-[A-Z0-9]+\.js"\)/);
+    }
   });
 });

@@ -1,4 +1,7 @@
 import {
+  DescribeNetworkInterfacesResult$,
+  DescribeSecurityGroupsResult$,
+  DescribeVolumesResult$,
   GetEbsEncryptionByDefaultCommand,
   paginateDescribeManagedPrefixLists,
   paginateDescribeNetworkInterfaces,
@@ -8,6 +11,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { ebsDefaultEncryption, ec2NetworkInterfaces, ec2PrefixLists, ec2SecurityGroups, ec2Volumes, isAwsManagedPrefixList } from '../datasets.js';
 import type { NetworkInterfaceRecord, PrefixListRecord, SecurityGroupRecord, VolumeRecord } from '../datasets.js';
+import type { LeanList } from '../lean-xml.js';
 import { fetcher, pick } from './fetcher.js';
 
 const VOLUME_FIELDS = ['VolumeId', 'Encrypted', 'KmsKeyId', 'State', 'Size', 'VolumeType', 'AvailabilityZone', 'Attachments', 'Tags'] as const;
@@ -24,6 +28,13 @@ const INTERFACE_FIELDS = [
   'Status',
   'InterfaceType',
 ] as const;
+
+/** The big lists, read lean (lean-xml.ts): only these fields of each item are built. */
+export const EC2_LEAN_LISTS: readonly LeanList[] = [
+  { output: DescribeVolumesResult$, list: 'Volumes', fields: VOLUME_FIELDS },
+  { output: DescribeSecurityGroupsResult$, list: 'SecurityGroups', fields: GROUP_FIELDS },
+  { output: DescribeNetworkInterfacesResult$, list: 'NetworkInterfaces', fields: INTERFACE_FIELDS },
+];
 
 export const ec2Fetchers = [
   fetcher(ec2Volumes, async ({ clients, region }) => {

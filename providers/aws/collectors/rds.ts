@@ -1,6 +1,7 @@
-import { paginateDescribeDBClusters, paginateDescribeDBInstances } from '@aws-sdk/client-rds';
+import { DBClusterMessage$, DBInstanceMessage$, paginateDescribeDBClusters, paginateDescribeDBInstances } from '@aws-sdk/client-rds';
 import { rdsClusters, rdsInstances } from '../datasets.js';
 import type { DbClusterRecord, DbInstanceRecord } from '../datasets.js';
+import type { LeanList } from '../lean-xml.js';
 import { fetcher, pick } from './fetcher.js';
 
 const INSTANCE_FIELDS = [
@@ -18,6 +19,12 @@ const INSTANCE_FIELDS = [
   'TagList',
 ] as const;
 const CLUSTER_FIELDS = ['DBClusterIdentifier', 'DBClusterArn', 'Status', 'Engine', 'EngineMode', 'StorageEncrypted', 'KmsKeyId', 'TagList'] as const;
+
+/** The big lists, read lean (lean-xml.ts): only these fields of each item are built. */
+export const RDS_LEAN_LISTS: readonly LeanList[] = [
+  { output: DBInstanceMessage$, list: 'DBInstances', fields: INSTANCE_FIELDS },
+  { output: DBClusterMessage$, list: 'DBClusters', fields: CLUSTER_FIELDS },
+];
 
 export const rdsFetchers = [
   fetcher(rdsInstances, async ({ clients, region }) => {

@@ -1,0 +1,33 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { jsonPieces, writeJson } from './json-stream.js';
+
+const document = {
+  schemaVersion: 1,
+  scanId: 'scan-1',
+  skipped: undefined,
+  thresholds: { minLogRetentionDays: 365 },
+  controls: ['a', 'b'],
+  targets: [],
+  coverage: [{ provider: 'aws', controls: [], reason: 'quote " and \\n newline\nline' }],
+  results: Array.from({ length: 450 }, (_, i) => ({ id: `f${i}`, evidence: [{ fields: { n: i, deep: { list: [1, { x: null }] } } }], hipaa: [], mute: undefined })),
+  empty: {},
+};
+
+describe('streamed --output json', () => {
+  it('gives exactly the bytes of JSON.stringify(document, null, 2)', () => {
+    expect([...jsonPieces(document)].join('')).toBe(JSON.stringify(document, null, 2));
+    expect([...jsonPieces({})].join('')).toBe(JSON.stringify({}, null, 2));
+    expect([...jsonPieces({ results: [] })].join('')).toBe(JSON.stringify({ results: [] }, null, 2));
+  });
+
+  it('writes them in batches, followed by a newline', async () => {
+    const out = new PassThrough({ highWaterMark: 1024 });
+    const chunks: string[] = [];
+    out.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+    await writeJson(out, document);
+    out.end();
+    expect(chunks.join('')).toBe(`${JSON.stringify(document, null, 2)}\n`);
+    expect(chunks.length).toBeGreaterThan(2);
+  });
+});
