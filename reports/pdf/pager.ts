@@ -532,7 +532,8 @@ export class Table {
       const c: Cell = typeof cell === 'string' ? { text: cell } : cell;
       const width = (this.columns[i]?.width ?? 0) - PAD_X * 2;
       const style: TextStyle = { face: c.face ?? this.body.face, size: this.body.size, color: c.color ?? this.body.color ?? COLORS.text };
-      const lines = (c.lines ?? 1) > 1 ? p.wrap(c.text, width, style, c.lines) : [c.text];
+      // A cell is data, never layout: its control characters (CR/LF included) are escaped before wrapping.
+      const lines = (c.lines ?? 1) > 1 ? p.wrap(displaySafe(c.text), width, style, c.lines) : [c.text];
       return { c, width, style, lines };
     });
     const detailLaid = details.map((d) => {
