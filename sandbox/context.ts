@@ -11,6 +11,9 @@ export interface Principal {
   userId: string;
   /** Set for assumed-role credentials. */
   role?: { name: string; session: string; expiration: Date };
+  /** Assumed-role credentials: the secret and token issued with them, to verify their signatures. */
+  secretAccessKey?: string;
+  sessionToken?: string;
 }
 
 /** State that changes while the server runs (sessions, credential reports). */

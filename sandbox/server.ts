@@ -30,6 +30,8 @@ import { LOGS_HANDLERS } from './services/logs.js';
 import { ORGANIZATIONS_HANDLERS } from './services/organizations.js';
 import { RDS_HANDLERS } from './services/rds.js';
 import { STS_HANDLERS, userPrincipal } from './services/sts.js';
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from './env.js';
+import { GcpFederation, type GcpFederationOptions } from './gcp/federation.js';
 import type { Fault, World } from './types.js';
 import { checkWorld } from './world.js';
 import { escapeXml } from './xml.js';
@@ -52,6 +54,11 @@ export interface SandboxOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * Workload Identity Federation with AWS: the sandbox answers Google's token exchange and
+   * impersonation, and its Cloud Asset API then accepts only the tokens it issued.
+   */
+  gcpFederation?: GcpFederationOptions;
 }
 
 export interface Sandbox {
@@ -164,11 +171,26 @@ class SandboxServer {
   private readonly behaviour: Behaviour;
   private readonly state: ServerState = { sessions: new Map(), credentialReports: new Map(), sessionCounter: 0 };
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private readonly gcpFederation: GcpFederation | undefined;
   closed = false;
 
-  constructor(private readonly world: World) {
+  constructor(
+    private readonly world: World,
+    gcpFederation?: GcpFederationOptions,
+  ) {
     this.model = buildModel(world);
     this.behaviour = new Behaviour(world, this.model);
+    this.gcpFederation = gcpFederation === undefined ? undefined : new GcpFederation(gcpFederation, this.credentialLookup());
+  }
+
+  /** What AWS would know about an access key: its secret, its session token and who it is. */
+  private credentialLookup() {
+    const longTerm = (key: string) => !key.startsWith('ASIA') && (key === SANDBOX_ACCESS_KEY_ID || this.model.accessKeys.has(key));
+    return {
+      secretFor: (key: string) => this.state.sessions.get(key)?.secretAccessKey ?? (longTerm(key) ? SANDBOX_SECRET_ACCESS_KEY : undefined),
+      sessionTokenFor: (key: string) => this.state.sessions.get(key)?.sessionToken,
+      arnFor: (key: string) => this.state.sessions.get(key)?.arn ?? (longTerm(key) ? userPrincipal(this.model.accessKeys.get(key) ?? this.model.current, key).arn : undefined),
+    };
   }
 
   /** Counts a request the Google Cloud or Azure handler answered (they answer synchronously). */
@@ -213,6 +235,10 @@ class SandboxServer {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const body = await readBody(req);
     // Google Cloud (Cloud Asset REST) and Azure (ARM REST) are told apart from AWS by their paths.
+    if (this.gcpFederation !== undefined) {
+      if (this.countOther('gcp', this.gcpFederation.handle(req, res, body, url), res)) return;
+      if (this.world.gcp !== undefined && url.pathname.startsWith('/v1/') && this.countOther('gcp', this.gcpFederation.refuseUnlessAuthorized(req, res), res)) return;
+    }
     if (this.world.gcp !== undefined && url.pathname.startsWith('/v1/') && this.countOther('gcp', handleGcpRequest(req, res, body, this.world.gcp), res)) return;
     if (this.world.azure !== undefined && url.pathname.startsWith('/subscriptions') && this.countOther('azure', handleAzureRequest(req, res, body, this.world.azure), res)) return;
     const scope = credentialScope(req, url);
@@ -344,7 +370,7 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 
 /** Starts the sandbox on host:port (port 0: a free one). The world is validated and expanded first. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
-  const sandbox = new SandboxServer(checkWorld(options.world));
+  const sandbox = new SandboxServer(checkWorld(options.world), options.gcpFederation);
   const server = createServer((req, res) => {
     sandbox.handle(req, res).catch((error: unknown) => {
       console.error('ward sandbox: request failed:', error);

@@ -65,14 +65,16 @@ const assumeRole: XmlHandler = (ctx, params) => {
     arn: `arn:aws:sts::${target.id}:assumed-role/${roleName}/${session}`,
     userId: `${roleId}:${session}`,
     role: { name: roleName, session, expiration },
+    secretAccessKey: randomBytes(30).toString('base64'),
+    sessionToken: `IQoJb3JpZ2luX2VjE${randomBytes(96).toString('base64')}`,
   };
   ctx.state.sessions.set(accessKeyId, principal);
   return (
     el(
       'Credentials',
       leaf('AccessKeyId', accessKeyId),
-      leaf('SecretAccessKey', randomBytes(30).toString('base64')),
-      leaf('SessionToken', `IQoJb3JpZ2luX2VjE${randomBytes(96).toString('base64')}`),
+      leaf('SecretAccessKey', principal.secretAccessKey ?? ''),
+      leaf('SessionToken', principal.sessionToken ?? ''),
       leaf('Expiration', expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')),
     ) + el('AssumedRoleUser', leaf('AssumedRoleId', principal.userId), leaf('Arn', principal.arn))
   );
