@@ -32,6 +32,7 @@ import { RDS_HANDLERS } from './services/rds.js';
 import { STS_HANDLERS, userPrincipal } from './services/sts.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from './env.js';
 import { GcpFederation, type GcpFederationOptions } from './gcp/federation.js';
+import { issuerDocument, newOutboundIssuer, OUTBOUND_PATH } from './federation/jwt.js';
 import type { Fault, World } from './types.js';
 import { checkWorld } from './world.js';
 import { escapeXml } from './xml.js';
@@ -169,7 +170,7 @@ class SandboxServer {
   readonly stats = newStats();
   private readonly model: WorldModel;
   private readonly behaviour: Behaviour;
-  private readonly state: ServerState = { sessions: new Map(), credentialReports: new Map(), sessionCounter: 0 };
+  readonly state: ServerState = { sessions: new Map(), credentialReports: new Map(), sessionCounter: 0, outboundIssuer: newOutboundIssuer() };
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private readonly gcpFederation: GcpFederation | undefined;
   closed = false;
@@ -234,6 +235,10 @@ class SandboxServer {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const body = await readBody(req);
+    if (req.method === 'GET' && url.pathname.startsWith(OUTBOUND_PATH)) {
+      const document = issuerDocument(this.state.outboundIssuer, url.pathname);
+      return document === undefined ? send(res, 404, 'text/plain; charset=utf-8', 'Not found\n') : send(res, 200, 'application/json', JSON.stringify(document));
+    }
     // Google Cloud (Cloud Asset REST) and Azure (ARM REST) are told apart from AWS by their paths.
     if (this.gcpFederation !== undefined) {
       if (this.countOther('gcp', this.gcpFederation.handle(req, res, body, url), res)) return;
@@ -389,6 +394,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   const urlHost = reachable.includes(':') ? `[${reachable}]` : reachable;
   let closing: Promise<void> | undefined;
+  sandbox.state.outboundIssuer.base = `http://${urlHost}:${port}`;
   return {
     url: `http://${urlHost}:${port}`,
     port,
