@@ -11,10 +11,9 @@ import { ALL_CONTROLS } from '../../checks/index.js';
 import { runScan } from '../../core/engine.js';
 import { UserError } from '../../core/errors.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../sandbox/env.js';
-import { DEMO_PROJECT_ID, demoGcpWorld } from '../../sandbox/gcp/demo.js';
-import { startSandbox, type Sandbox } from '../../sandbox/server.js';
-import { demoWorldPath, loadWorld } from '../../sandbox/world.js';
-import { assumeScanRole, federationOptions, WIF_SERVICE_ACCOUNT, writeExternalAccountFile, type RoleSession } from '../../test/support/federation.js';
+import { DEMO_PROJECT_ID } from '../../sandbox/gcp/demo.js';
+import type { Sandbox } from '../../sandbox/server.js';
+import { startFederatedSandbox, WIF_SERVICE_ACCOUNT, writeExternalAccountFile, type RoleSession } from '../../test/support/federation.js';
 import { AssetApi } from './client.js';
 import { gcpPlan } from './provider.js';
 
@@ -28,13 +27,7 @@ let dir: string;
 const saved = Object.fromEntries(AWS_VARIABLES.map((name) => [name, process.env[name]]));
 
 beforeAll(async () => {
-  const world = { ...loadWorld(demoWorldPath()), gcp: demoGcpWorld() };
-  // The role ARN is only known once the sandbox runs; a first sandbox tells it (same world, same ids).
-  const probe = await startSandbox({ world, port: 0 });
-  const roleArn = (await assumeScanRole(probe.url)).roleArn;
-  await probe.close();
-  sandbox = await startSandbox({ world, port: 0, gcpFederation: federationOptions(roleArn) });
-  session = await assumeScanRole(sandbox.url);
+  ({ sandbox, session } = await startFederatedSandbox());
   dir = mkdtempSync(join(tmpdir(), 'ward-wif-'));
 });
 

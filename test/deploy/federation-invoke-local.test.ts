@@ -13,11 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3BlobStore, parseS3Url } from '../../core/store/s3.js';
 import { ScanStore } from '../../core/store/scans.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../sandbox/env.js';
-import { DEMO_PROJECT_ID, demoGcpWorld } from '../../sandbox/gcp/demo.js';
-import { startSandbox, type Sandbox } from '../../sandbox/server.js';
-import { demoWorldPath, loadWorld } from '../../sandbox/world.js';
+import { DEMO_PROJECT_ID } from '../../sandbox/gcp/demo.js';
+import type { Sandbox } from '../../sandbox/server.js';
 import { cleanEnv } from '../support/cli.js';
-import { assumeScanRole, federationOptions, writeExternalAccountFile, type RoleSession } from '../support/federation.js';
+import { startFederatedSandbox, writeExternalAccountFile, type RoleSession } from '../support/federation.js';
 import { startS3, type S3Sandbox } from '../support/s3.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -31,12 +30,7 @@ describe('sls invoke local -f scanTarget: Google Cloud through workload identity
   let credentialsFile: string;
 
   beforeAll(async () => {
-    const world = { ...loadWorld(demoWorldPath()), gcp: demoGcpWorld() };
-    const probe = await startSandbox({ world, port: 0 });
-    const roleArn = (await assumeScanRole(probe.url)).roleArn;
-    await probe.close();
-    sandbox = await startSandbox({ world, port: 0, gcpFederation: federationOptions(roleArn) });
-    session = await assumeScanRole(sandbox.url);
+    ({ sandbox, session } = await startFederatedSandbox());
     // The store is read and written with whichever credentials the function has.
     s3 = await startS3(['ward-store'], [
       { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },

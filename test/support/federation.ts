@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { DEMO_PROJECT_NUMBER } from '../../sandbox/gcp/demo.js';
 import type { GcpFederationOptions } from '../../sandbox/gcp/federation.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../sandbox/env.js';
+import { demoGcpWorld } from '../../sandbox/gcp/demo.js';
+import { startSandbox, type Sandbox } from '../../sandbox/server.js';
+import { demoWorldPath, loadWorld } from '../../sandbox/world.js';
 
 export const WIF_AUDIENCE = `//iam.googleapis.com/projects/${DEMO_PROJECT_NUMBER}/locations/global/workloadIdentityPools/ward/providers/aws`;
 export const WIF_SERVICE_ACCOUNT = 'ward-reader@ward-demo-ehr.iam.gserviceaccount.com';
@@ -68,4 +71,21 @@ export function writeExternalAccountFile(dir: string, name: string, sandboxUrl: 
     ),
   );
   return file;
+}
+
+/**
+ * The demo world (AWS and the GCP project) with Google federation trusting the scan role, and a
+ * session of that role. The role ARN is only known once a sandbox runs; a first one tells it (same
+ * world, same ids).
+ */
+export async function startFederatedSandbox(): Promise<{ sandbox: Sandbox; session: RoleSession }> {
+  const world = { ...loadWorld(demoWorldPath()), gcp: demoGcpWorld() };
+  const probe = await startSandbox({ world, port: 0 });
+  const roleArn = await assumeScanRole(probe.url).then((s) => s.roleArn, async (error: unknown) => {
+    await probe.close();
+    throw error;
+  });
+  await probe.close();
+  const sandbox = await startSandbox({ world, port: 0, gcpFederation: federationOptions(roleArn) });
+  return { sandbox, session: await assumeScanRole(sandbox.url) };
 }
