@@ -169,7 +169,7 @@ export class AssetApi {
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(settings.pageSize ?? MAX_PAGE_SIZE)));
     const endpoint = settings.endpoint === undefined || settings.endpoint === '' ? undefined : parseEndpoint(settings.endpoint);
     const file = settings.credentialsFile ?? process.env['WARD_GCP_CREDENTIALS'];
-    const federated = file === undefined || file === '' ? undefined : await federatedCredentials(file, [CLOUD_PLATFORM_SCOPE]);
+    const federated = file === undefined || file === '' ? undefined : federatedCredentials(file, [CLOUD_PLATFORM_SCOPE]);
     const inner = federated?.client ?? (endpoint?.protocol === 'http' ? placeholderCredentials() : await defaultCredentials());
     const auth = new TransportAuth(inner, retry.timeoutMs, settings.metrics);
     const options: ClientOptions = {

@@ -6,7 +6,7 @@
 // no secret: it is packaged with the functions and named by WARD_GCP_CREDENTIALS.
 
 import { readFileSync } from 'node:fs';
-import { GoogleAuth, type AuthClient, type ExternalAccountClientOptions } from 'google-auth-library';
+import { ExternalAccountClient, type AuthClient, type ExternalAccountClientOptions } from 'google-auth-library';
 import { UserError } from '../../core/errors.js';
 
 export interface FederatedCredentials {
@@ -63,9 +63,12 @@ export function readFederationFile(file: string): { json: ExternalAccountFile & 
   return { json: config, identity: serviceAccount ?? config.audience.replace(/^\/\/iam\.googleapis\.com\//, '') };
 }
 
-export async function federatedCredentials(file: string, scopes: string[]): Promise<FederatedCredentials> {
+export function federatedCredentials(file: string, scopes: string[]): FederatedCredentials {
   const { json, identity } = readFederationFile(file);
-  // Checked above for what Ward relies on; the library validates the rest of the file.
-  const client = await new GoogleAuth({ credentials: json as unknown as ExternalAccountClientOptions, scopes }).getClient();
+  // Checked above for what Ward relies on; the library validates the rest of the file. The client is
+  // built directly (GoogleAuth's `credentials` option is deprecated in google-auth-library 11).
+  const client = ExternalAccountClient.fromJSON(json as unknown as ExternalAccountClientOptions);
+  if (client === null) return fail(file, 'the file', 'is not an external-account configuration google-auth-library accepts');
+  client.scopes = scopes;
   return { client, identity };
 }
