@@ -1,6 +1,7 @@
 // What a service handler gets for one call: who is calling, as which account, in which region, with
 // which parameters; and the pagination and parameter helpers every service shares.
 
+import type { OutboundIssuer } from './federation/jwt.js';
 import { invalidNextTokenError, validationError, type ServiceName } from './errors.js';
 import type { AccountModel, WorldModel } from './model.js';
 
@@ -11,6 +12,9 @@ export interface Principal {
   userId: string;
   /** Set for assumed-role credentials. */
   role?: { name: string; session: string; expiration: Date };
+  /** Assumed-role credentials: the secret and token issued with them, to verify their signatures. */
+  secretAccessKey?: string;
+  sessionToken?: string;
 }
 
 /** State that changes while the server runs (sessions, credential reports). */
@@ -19,6 +23,8 @@ export interface ServerState {
   /** Per account: when the credential report generation started. */
   credentialReports: Map<string, { startedAt: number; readyAt: number }>;
   sessionCounter: number;
+  /** sts:GetWebIdentityToken's signing key and issuer base URL (set once the server listens). */
+  outboundIssuer: OutboundIssuer;
 }
 
 export interface CallContext {

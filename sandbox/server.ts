@@ -30,6 +30,9 @@ import { LOGS_HANDLERS } from './services/logs.js';
 import { ORGANIZATIONS_HANDLERS } from './services/organizations.js';
 import { RDS_HANDLERS } from './services/rds.js';
 import { STS_HANDLERS, userPrincipal } from './services/sts.js';
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from './env.js';
+import { GcpFederation, type GcpFederationOptions } from './gcp/federation.js';
+import { issuerDocument, newOutboundIssuer, OUTBOUND_PATH } from './federation/jwt.js';
 import type { Fault, World } from './types.js';
 import { checkWorld } from './world.js';
 import { escapeXml } from './xml.js';
@@ -52,6 +55,11 @@ export interface SandboxOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * Workload Identity Federation with AWS: the sandbox answers Google's token exchange and
+   * impersonation, and its Cloud Asset API then accepts only the tokens it issued.
+   */
+  gcpFederation?: GcpFederationOptions;
 }
 
 export interface Sandbox {
@@ -162,13 +170,28 @@ class SandboxServer {
   readonly stats = newStats();
   private readonly model: WorldModel;
   private readonly behaviour: Behaviour;
-  private readonly state: ServerState = { sessions: new Map(), credentialReports: new Map(), sessionCounter: 0 };
+  readonly state: ServerState = { sessions: new Map(), credentialReports: new Map(), sessionCounter: 0, outboundIssuer: newOutboundIssuer() };
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private readonly gcpFederation: GcpFederation | undefined;
   closed = false;
 
-  constructor(private readonly world: World) {
+  constructor(
+    private readonly world: World,
+    gcpFederation?: GcpFederationOptions,
+  ) {
     this.model = buildModel(world);
     this.behaviour = new Behaviour(world, this.model);
+    this.gcpFederation = gcpFederation === undefined ? undefined : new GcpFederation(gcpFederation, this.credentialLookup());
+  }
+
+  /** What AWS would know about an access key: its secret, its session token and who it is. */
+  private credentialLookup() {
+    const longTerm = (key: string) => !key.startsWith('ASIA') && (key === SANDBOX_ACCESS_KEY_ID || this.model.accessKeys.has(key));
+    return {
+      secretFor: (key: string) => this.state.sessions.get(key)?.secretAccessKey ?? (longTerm(key) ? SANDBOX_SECRET_ACCESS_KEY : undefined),
+      sessionTokenFor: (key: string) => this.state.sessions.get(key)?.sessionToken,
+      arnFor: (key: string) => this.state.sessions.get(key)?.arn ?? (longTerm(key) ? userPrincipal(this.model.accessKeys.get(key) ?? this.model.current, key).arn : undefined),
+    };
   }
 
   /** Counts a request the Google Cloud or Azure handler answered (they answer synchronously). */
@@ -212,7 +235,15 @@ class SandboxServer {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const body = await readBody(req);
+    if (req.method === 'GET' && url.pathname.startsWith(OUTBOUND_PATH)) {
+      const document = issuerDocument(this.state.outboundIssuer, url.pathname);
+      return document === undefined ? send(res, 404, 'text/plain; charset=utf-8', 'Not found\n') : send(res, 200, 'application/json', JSON.stringify(document));
+    }
     // Google Cloud (Cloud Asset REST) and Azure (ARM REST) are told apart from AWS by their paths.
+    if (this.gcpFederation !== undefined) {
+      if (this.countOther('gcp', this.gcpFederation.handle(req, res, body, url), res)) return;
+      if (this.world.gcp !== undefined && url.pathname.startsWith('/v1/') && this.countOther('gcp', this.gcpFederation.refuseUnlessAuthorized(req, res), res)) return;
+    }
     if (this.world.gcp !== undefined && url.pathname.startsWith('/v1/') && this.countOther('gcp', handleGcpRequest(req, res, body, this.world.gcp), res)) return;
     if (this.world.azure !== undefined && url.pathname.startsWith('/subscriptions') && this.countOther('azure', handleAzureRequest(req, res, body, this.world.azure), res)) return;
     const scope = credentialScope(req, url);
@@ -344,7 +375,7 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 
 /** Starts the sandbox on host:port (port 0: a free one). The world is validated and expanded first. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
-  const sandbox = new SandboxServer(checkWorld(options.world));
+  const sandbox = new SandboxServer(checkWorld(options.world), options.gcpFederation);
   const server = createServer((req, res) => {
     sandbox.handle(req, res).catch((error: unknown) => {
       console.error('ward sandbox: request failed:', error);
@@ -363,6 +394,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   const urlHost = reachable.includes(':') ? `[${reachable}]` : reachable;
   let closing: Promise<void> | undefined;
+  sandbox.state.outboundIssuer.base = `http://${urlHost}:${port}`;
   return {
     url: `http://${urlHost}:${port}`,
     port,

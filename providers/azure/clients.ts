@@ -14,6 +14,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential, type AccessToken, type TokenCredential } from '@azure/identity';
 import type { ApiMetrics } from '../../core/metrics.js';
+import { awsFederatedAzureCredential, azureFederationFromEnv } from './federation.js';
 
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
 export const PLACEHOLDER_TOKEN = 'ward-placeholder-token';
@@ -44,6 +45,8 @@ export interface AzureClientSettings {
    * go through the client's `pipeline` with this client.
    */
   httpClient: HttpClient;
+  /** Who Azure sees, when Ward knows it without a call (the federated app registration). */
+  identity?: string;
 }
 
 export interface AzureClientOptions {
@@ -68,11 +71,15 @@ export function resolveAzureSettings(options: AzureClientOptions): AzureClientSe
   const raw = (options.endpoint ?? process.env['WARD_AZURE_ENDPOINT'] ?? '').trim();
   const endpoint = (raw === '' ? DEFAULT_ARM_ENDPOINT : raw).replace(/\/+$/, '');
   const insecure = endpoint.toLowerCase().startsWith('http://');
-  const credential = insecure ? placeholderCredential() : (options.credential ?? new DefaultAzureCredential());
+  // Federation (WARD_AZURE_FEDERATION=aws) is a real sign-in, used over plain http (the sandbox) too.
+  const federation = azureFederationFromEnv();
+  const federated = federation === undefined ? undefined : awsFederatedAzureCredential(federation);
+  const credential = insecure ? (federated?.credential ?? placeholderCredential()) : (options.credential ?? federated?.credential ?? new DefaultAzureCredential());
   return {
     endpoint,
     insecure,
     credential,
+    ...(federated === undefined ? {} : { identity: federated.identity }),
     scope: `${endpoint}/.default`,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     httpClient: options.httpClient ?? createDefaultHttpClient(),

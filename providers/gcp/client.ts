@@ -14,6 +14,7 @@ import { AssetServiceClient, type protos } from '@google-cloud/asset';
 import { GoogleAuth, OAuth2Client, type AuthClient } from 'google-auth-library';
 import { UserError } from '../../core/errors.js';
 import type { ApiMetrics } from '../../core/metrics.js';
+import { federatedCredentials } from './federation.js';
 import { errorMessage, isMissingCredentials, RetriesExhausted, RETRY_CODES, Status } from './errors.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -50,6 +51,11 @@ export interface GcpClientSettings {
   /** Assets per listAssets page (1–1000). */
   pageSize?: number;
   metrics?: ApiMetrics;
+  /**
+   * A workload identity federation file (`external_account`, AWS as the identity provider); unset:
+   * WARD_GCP_CREDENTIALS, else Application Default Credentials. Used over plain http as well.
+   */
+  credentialsFile?: string;
 }
 
 export interface ParsedEndpoint {
@@ -154,13 +160,17 @@ export class AssetApi {
     readonly retry: GcpRetrySettings,
     private readonly pageSize: number,
     private readonly metrics: ApiMetrics | undefined,
+    /** Who the API is read as, when Ward knows it without a call (a federated service account). */
+    readonly identity: string | undefined,
   ) {}
 
   static async connect(settings: GcpClientSettings): Promise<AssetApi> {
     const retry = resolveRetry(settings.retry);
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(settings.pageSize ?? MAX_PAGE_SIZE)));
     const endpoint = settings.endpoint === undefined || settings.endpoint === '' ? undefined : parseEndpoint(settings.endpoint);
-    const inner = endpoint?.protocol === 'http' ? placeholderCredentials() : await defaultCredentials();
+    const file = settings.credentialsFile ?? process.env['WARD_GCP_CREDENTIALS'];
+    const federated = file === undefined || file === '' ? undefined : federatedCredentials(file, [CLOUD_PLATFORM_SCOPE]);
+    const inner = federated?.client ?? (endpoint?.protocol === 'http' ? placeholderCredentials() : await defaultCredentials());
     const auth = new TransportAuth(inner, retry.timeoutMs, settings.metrics);
     const options: ClientOptions = {
       fallback: true,
@@ -168,7 +178,7 @@ export class AssetApi {
       authClient: auth as unknown as ClientOptions['authClient'],
       ...(endpoint === undefined ? {} : { apiEndpoint: endpoint.host, port: endpoint.port, protocol: endpoint.protocol }),
     };
-    return new AssetApi(new AssetServiceClient(options), retry, pageSize, settings.metrics);
+    return new AssetApi(new AssetServiceClient(options), retry, pageSize, settings.metrics, federated?.identity);
   }
 
   /** One page, retried with exponential backoff and full jitter while the error is transient. */

@@ -25,6 +25,8 @@ export interface GcpPlanOptions {
   retry?: Partial<GcpRetrySettings>;
   /** Assets per listAssets page, 1–1000 (default 1000). */
   pageSize?: number;
+  /** Workload identity federation file; unset: WARD_GCP_CREDENTIALS, else Application Default Credentials. */
+  credentialsFile?: string;
 }
 
 export const PROJECTS_API = `cloudasset:ListAssets(${ASSET_TYPES.project})`;
@@ -110,6 +112,7 @@ export async function gcpPlan(options: GcpPlanOptions): Promise<ProviderPlan> {
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    ...(options.credentialsFile === undefined ? {} : { credentialsFile: options.credentialsFile }),
   });
   const inventory = new AssetInventory(api);
 

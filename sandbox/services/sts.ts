@@ -8,6 +8,7 @@ import { AwsError, validationError } from '../errors.js';
 import type { AccountModel } from '../model.js';
 import { stableHex } from '../util.js';
 import { el, leaf } from '../xml.js';
+import { issuerUrl, signJwt } from '../federation/jwt.js';
 
 /** The IAM user the sandbox's long-term credentials belong to in every account. */
 export const SANDBOX_USER = 'ward-operator';
@@ -65,17 +66,44 @@ const assumeRole: XmlHandler = (ctx, params) => {
     arn: `arn:aws:sts::${target.id}:assumed-role/${roleName}/${session}`,
     userId: `${roleId}:${session}`,
     role: { name: roleName, session, expiration },
+    secretAccessKey: randomBytes(30).toString('base64'),
+    sessionToken: `IQoJb3JpZ2luX2VjE${randomBytes(96).toString('base64')}`,
   };
   ctx.state.sessions.set(accessKeyId, principal);
   return (
     el(
       'Credentials',
       leaf('AccessKeyId', accessKeyId),
-      leaf('SecretAccessKey', randomBytes(30).toString('base64')),
-      leaf('SessionToken', `IQoJb3JpZ2luX2VjE${randomBytes(96).toString('base64')}`),
+      leaf('SecretAccessKey', principal.secretAccessKey ?? ''),
+      leaf('SessionToken', principal.sessionToken ?? ''),
       leaf('Expiration', expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')),
     ) + el('AssumedRoleUser', leaf('AssumedRoleId', principal.userId), leaf('Arn', principal.arn))
   );
+};
+
+/** IAM outbound identity federation: a JWT naming the caller, signed by the account's issuer. */
+const getWebIdentityToken: XmlHandler = (ctx, params) => {
+  const audiences = params.list('Audience.member');
+  if (audiences.length === 0) throw validationError('sts', "1 validation error detected: Value null at 'audience' failed to satisfy constraint: Member must not be null");
+  const algorithm = params.get('SigningAlgorithm');
+  if (algorithm !== 'RS256') throw validationError('sts', `The sandbox signs web identity tokens with RS256 only, not ${algorithm ?? 'null'}.`);
+  const duration = params.int('DurationSeconds') ?? 300;
+  if (duration < 60 || duration > 3600) throw validationError('sts', `1 validation error detected: Value '${duration}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 60 and 3600`);
+  const now = Math.floor(ctx.now.getTime() / 1000);
+  const role = ctx.principal.role;
+  // The subject is the role (not the session), so a trust can name it.
+  const subject = role === undefined ? ctx.principal.arn : `arn:aws:iam::${ctx.account.id}:role/${role.name}`;
+  const token = signJwt(ctx.state.outboundIssuer, {
+    iss: issuerUrl(ctx.state.outboundIssuer, ctx.account.id),
+    sub: subject,
+    aud: audiences.length === 1 ? audiences[0] : audiences,
+    iat: now,
+    nbf: now,
+    exp: now + duration,
+    jti: randomBytes(16).toString('hex'),
+    'https://sts.amazonaws.com/': { aws_account: ctx.account.id, source_region: ctx.region, principal_id: ctx.principal.arn },
+  });
+  return leaf('WebIdentityToken', token) + leaf('Expiration', new Date((now + duration) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
 };
 
 const getCallerIdentity: XmlHandler = (ctx) => leaf('UserId', ctx.principal.userId) + leaf('Account', ctx.account.id) + leaf('Arn', ctx.principal.arn);
@@ -83,4 +111,5 @@ const getCallerIdentity: XmlHandler = (ctx) => leaf('UserId', ctx.principal.user
 export const STS_HANDLERS: Record<string, XmlHandler> = {
   AssumeRole: assumeRole,
   GetCallerIdentity: getCallerIdentity,
+  GetWebIdentityToken: getWebIdentityToken,
 };
