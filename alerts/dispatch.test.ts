@@ -31,14 +31,14 @@ describe('announcing a run (one scan after another, on one account)', () => {
   it('sends one message for the first scan and nothing for an identical second scan', async () => {
     expect(await run([finding('vol-a', 'FAIL'), finding('vol-b', 'FAIL')])).toEqual({ status: 'delivered', alerts: 2, attempts: 1, missing: [] });
     expect(await run([finding('vol-a', 'FAIL'), finding('vol-b', 'FAIL')])).toEqual({ status: 'nothing-to-send' });
-    expect(slack.payloads.map((p) => p.text)).toEqual(['Ward: 2 new findings']);
+    expect(slack.payloads.map((p) => p.text)).toEqual(['Ward: 2 new findings (2 high)']);
   });
 
   it('reports a fix as resolved and a reopen as reopened', async () => {
     await run([finding('vol-a', 'FAIL')]);
     await run([finding('vol-a', 'PASS')]);
     await run([finding('vol-a', 'FAIL')]);
-    expect(slack.payloads.map((p) => p.text)).toEqual(['Ward: 1 new finding', 'Ward: 1 finding resolved', 'Ward: 1 reopened finding']);
+    expect(slack.payloads.map((p) => p.text)).toEqual(['Ward: 1 new finding (1 high)', 'Ward: 1 finding resolved', 'Ward: 1 reopened finding (1 high)']);
   });
 
   it('keeps alerts Slack did not accept and sends them, once, with the next scan of the account', async () => {
@@ -46,7 +46,7 @@ describe('announcing a run (one scan after another, on one account)', () => {
     expect(await run([finding('vol-a', 'FAIL')])).toMatchObject({ status: 'failed', alerts: 1, attempts: 3 });
     expect(await run([finding('vol-a', 'FAIL'), finding('vol-b', 'FAIL')])).toMatchObject({ status: 'delivered', alerts: 2 });
     expect(await run([finding('vol-a', 'FAIL'), finding('vol-b', 'FAIL')])).toEqual({ status: 'nothing-to-send' });
-    expect(slack.accepted.map((p) => p.text)).toEqual(['Ward: 2 new findings']);
+    expect(slack.accepted.map((p) => p.text)).toEqual(['Ward: 2 new findings (2 high)']);
     expect(slack.payloads).toHaveLength(4);
   });
 

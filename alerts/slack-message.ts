@@ -410,5 +410,7 @@ export function renderSlackMessage(batch: AlertBatch, options: RenderOptions = {
   const pointer = reportPointer(batch);
   if (pointer !== undefined) blocks.push(context(pointer));
 
-  return { text: `Ward: ${parts.join(', ')}`, blocks };
+  const severities = severityCounts(failures).map((c) => `${c.count} ${c.severity}`).join(', ');
+  const text = failures.length > 0 ? [`${parts[0] ?? ''} (${severities})`, ...parts.slice(1)] : parts;
+  return { text: `Ward: ${text.join(', ')}`, blocks };
 }
