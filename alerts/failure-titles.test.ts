@@ -11,7 +11,8 @@ describe('failure titles', () => {
     expect(failureTitle('aws-ssh-not-open', 5, '')).toBe('5 security groups admit SSH from the internet');
     expect(failureTitle('aws-ssh-not-open', 1, '')).toBe('1 security group admits SSH from the internet');
     expect(failureTitle('aws-root-mfa', 1, '')).toBe('Root user has no MFA');
-    expect(failureTitle('aws-root-mfa', 3, '')).toBe('Root user has no MFA in 3 accounts');
+    expect(failureTitle('aws-root-mfa', 3, '', 3)).toBe('Root user has no MFA in 3 accounts');
+    expect(failureTitle('gcp-oslogin-2fa', 2, '', 1)).toBe('OS Login does not require 2-step verification');
     expect(failureTitle('custom-control', 2, 'Custom passes')).toBe('Custom passes (2 failing)');
   });
 });

@@ -3,19 +3,20 @@
 // the top of an alert. Kept here, beside the message, rather than in each control's metadata so the
 // controls stay as they are; failure-titles.test.ts fails when a registered control has none.
 
-/** `{n}` is the number of failing resources (or accounts, for account-wide controls). */
+/** `{n}` is the number of failing resources, or of accounts for account-wide controls. */
 export interface FailureTitle {
+  counts: 'resources' | 'accounts';
   one: string;
   many: string;
 }
 
-const resources = (one: string, many: string): FailureTitle => ({ one: `1 ${one}`, many: `{n} ${many}` });
-const perAccount = (text: string): FailureTitle => ({ one: text, many: `${text} in {n} accounts` });
-const perProject = (text: string): FailureTitle => ({ one: text, many: `${text} in {n} projects` });
-const perSubscription = (text: string): FailureTitle => ({ one: text, many: `${text} in {n} subscriptions` });
+const resources = (one: string, many: string): FailureTitle => ({ counts: 'resources', one: `1 ${one}`, many: `{n} ${many}` });
+const perAccount = (text: string): FailureTitle => ({ counts: 'accounts', one: text, many: `${text} in {n} accounts` });
+const perProject = (text: string): FailureTitle => ({ counts: 'accounts', one: text, many: `${text} in {n} projects` });
+const perSubscription = (text: string): FailureTitle => ({ counts: 'accounts', one: text, many: `${text} in {n} subscriptions` });
 
 export const FAILURE_TITLES: Readonly<Record<string, FailureTitle>> = {
-  'aws-cloudtrail-all-regions': perAccount('CloudTrail does not log every region'),
+  'aws-cloudtrail-all-regions': resources('region is not logged by CloudTrail', 'regions are not logged by CloudTrail'),
   'aws-console-user-mfa': resources('console user has no MFA', 'console users have no MFA'),
   'aws-ebs-encryption-by-default': resources('region does not encrypt new EBS volumes', 'regions do not encrypt new EBS volumes'),
   'aws-ebs-volume-encrypted': resources('EBS volume is not encrypted', 'EBS volumes are not encrypted'),
@@ -38,9 +39,13 @@ export const FAILURE_TITLES: Readonly<Record<string, FailureTitle>> = {
   'gcp-ssh-not-open': resources('firewall rule admits SSH from the internet', 'firewall rules admit SSH from the internet'),
 };
 
-/** The failure title for `count` failing items of a control; an unknown control falls back to its own title. */
-export function failureTitle(controlId: string, count: number, fallback: string): string {
+/**
+ * The failure title for a control's failing items (`resources` of them, in `accounts` accounts); an
+ * unknown control falls back to its own title.
+ */
+export function failureTitle(controlId: string, resources: number, fallback: string, accounts: number = resources): string {
   const title = FAILURE_TITLES[controlId];
+  const count = title?.counts === 'accounts' ? accounts : resources;
   if (title === undefined) return count === 1 ? fallback : `${fallback} (${count} failing)`;
   return count === 1 ? title.one : title.many.replace('{n}', String(count));
 }

@@ -117,7 +117,10 @@ describe('renderSlackMessage', () => {
     expect(first).toContain(`\`${ssh[0]?.finding.resource.name ?? ''}\``);
     expect(first?.match(/^• /gm)).toHaveLength(3);
     expect(first).toContain('…and 2 more');
-    expect(first).toContain('123456789012 · us-east-1');
+    // The account is said once, above its resources.
+    expect(first?.split('\n')[1]).toBe('123456789012');
+    expect(first?.match(/123456789012/g)).toHaveLength(1);
+    expect(first).toMatch(/^• `web-\d+` · us-east-1$/m);
     expect(second?.split('\n')[0]).toBe(':large_yellow_circle: *Root user has no MFA*');
     expect(message.blocks[0]?.type).toBe('header');
     expect(limitViolations(message)).toEqual([]);

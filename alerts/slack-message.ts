@@ -64,7 +64,7 @@ export interface SlackMessage {
 }
 
 export interface RenderOptions {
-  /** How many control groups of failures to show before "…and N more" (default 12). */
+  /** How many control groups of failures to show before "…and N more" (default 16). */
   maxItems?: number;
   /** How many resources each group lists before "…and N more" (default 3). */
   perGroup?: number;
@@ -83,7 +83,7 @@ export const SLACK_LIMITS = {
   contextText: 3000,
 } as const;
 
-export const DEFAULT_MAX_ITEMS = 12;
+export const DEFAULT_MAX_ITEMS = 16;
 export const DEFAULT_PER_GROUP = 3;
 
 /** Per-value caps inside one finding's section, in escaped characters. */
@@ -293,18 +293,29 @@ function groupByControl(items: AlertItem[]): ControlGroup[] {
     .sort((a, b) => compareItems(a.worst, b.worst) || b.items.length - a.items.length);
 }
 
-function resourceLine(item: AlertItem, names: AlertBatch['accountNames']): string {
+function resourceLine(item: AlertItem): string {
   const f = item.finding;
-  const where = [accountLabel(f.account, names), escapeAndTruncate(f.region, CAP.region)].join(' · ');
-  return `• ${code(resourceName(f), CAP.resourceName)}${KIND_NOTE[item.kind]}\n   ${where}`;
+  const region = f.region === 'global' || f.region === '' ? '' : ` · ${escapeAndTruncate(f.region, CAP.region)}`;
+  return `• ${code(resourceName(f), CAP.resourceName)}${region}${KIND_NOTE[item.kind]}`;
 }
 
+/** The shown resources under their account, each account said once. */
 function groupSection(group: ControlGroup, perGroup: number, names: AlertBatch['accountNames']): string {
   const f = group.worst.finding;
-  const title = failureTitle(group.controlId, group.items.length, f.title);
+  const accounts = new Set(group.items.map((i) => `${i.finding.provider}:${i.finding.account}`)).size;
+  const title = failureTitle(group.controlId, group.items.length, f.title, accounts);
   const lines = [`${SEVERITY_EMOJI[f.severity]} *${escapeAndTruncate(title, CAP.title)}*`];
   const shown = group.items.slice(0, perGroup);
-  for (const item of shown) lines.push(resourceLine(item, names));
+  const byAccount = new Map<string, AlertItem[]>();
+  for (const item of shown) {
+    const list = byAccount.get(item.finding.account) ?? [];
+    list.push(item);
+    byAccount.set(item.finding.account, list);
+  }
+  for (const [account, items] of byAccount) {
+    lines.push(accountLabel(account, names));
+    for (const item of items) lines.push(resourceLine(item));
+  }
   const more = group.items.length - shown.length;
   if (more > 0) lines.push(`…and ${more} more`);
   return lines.join('\n');
