@@ -104,24 +104,12 @@ export class RunStore {
    * reporting twice (an SQS retry) changes nothing and claims nothing.
    */
   async finishTarget(runId: string, target: string, token: string): Promise<ClaimResult> {
-    let result: ClaimResult = { run: undefined, claimed: false };
-    await this.blobs.update(runKey(runId), (text) => {
-      if (text === undefined) {
-        result = { run: undefined, claimed: false };
-        return undefined;
-      }
-      const run = parse(text);
-      if (run.finished[target] !== undefined || !run.expected.includes(target) || run.closedAt !== undefined) {
-        result = { run, claimed: false };
-        return undefined;
-      }
-      const next: RunRecord = { ...run, finished: { ...run.finished, [target]: this.now().toISOString() } };
-      const claimed = isComplete(next) && next.digest === undefined;
-      if (claimed) next.digest = { token, at: this.now().toISOString() };
-      result = { run: next, claimed };
-      return JSON.stringify(next);
-    });
-    return result;
+    return this.decide(runId, (run, now) => {
+      if (run.finished[target] !== undefined || !run.expected.includes(target) || run.closedAt !== undefined) return undefined;
+      const next: RunRecord = { ...run, finished: { ...run.finished, [target]: now.toISOString() } };
+      if (isComplete(next) && next.digest === undefined) next.digest = { token, at: now.toISOString() };
+      return next;
+    }, token);
   }
 
   /**
@@ -130,23 +118,24 @@ export class RunStore {
    * holder died). Used by the sweep.
    */
   async claimDigest(runId: string, token: string, leaseMs: number): Promise<ClaimResult> {
-    let result: ClaimResult = { run: undefined, claimed: false };
-    await this.blobs.update(runKey(runId), (text) => {
-      if (text === undefined) {
-        result = { run: undefined, claimed: false };
-        return undefined;
-      }
-      const run = parse(text);
-      const now = this.now();
+    return this.decide(runId, (run, now) => {
       const due = isComplete(run) || run.deadline <= now.toISOString();
       const free = run.digest === undefined || Date.parse(run.digest.at) + leaseMs <= now.getTime();
-      if (run.closedAt !== undefined || !due || !free) {
-        result = { run, claimed: false };
-        return undefined;
-      }
-      const next: RunRecord = { ...run, digest: { token, at: now.toISOString() } };
-      result = { run: next, claimed: true };
-      return JSON.stringify(next);
+      return run.closedAt !== undefined || !due || !free ? undefined : { ...run, digest: { token, at: now.toISOString() } };
+    }, token);
+  }
+
+  /**
+   * One conditional write of the run: `change` returns the next record, or undefined to leave it.
+   * `claimed` says whether the record as written names `token` as the digest's holder.
+   */
+  private async decide(runId: string, change: (run: RunRecord, now: Date) => RunRecord | undefined, token: string): Promise<ClaimResult> {
+    let result: ClaimResult = { run: undefined, claimed: false };
+    await this.blobs.update(runKey(runId), (text) => {
+      const run = text === undefined ? undefined : parse(text);
+      const next = run === undefined ? undefined : change(run, this.now());
+      result = { run: next ?? run, claimed: next?.digest?.token === token && run?.digest?.token !== token };
+      return next === undefined ? undefined : JSON.stringify(next);
     });
     return result;
   }
