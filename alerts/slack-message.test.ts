@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding, Severity } from '../core/model.js';
+import type { Finding } from '../core/model.js';
 import {
   escapeAndTruncate,
   escapeMrkdwn,
@@ -107,172 +107,126 @@ describe('hasAnythingToSay / empty batch', () => {
 });
 
 describe('renderSlackMessage', () => {
-  it('lists failures most severe first, each with what, where, since when and how to fix', () => {
-    const severities: Severity[] = ['low', 'critical', 'info', 'medium', 'high'];
-    const message = render(batch(severities.map((severity) => item('new', { severity, title: `Control ${severity}` }))));
-    const listed = sections(message).map((t) => /\*(CRITICAL|HIGH|MEDIUM|LOW|INFO)\*/.exec(t)?.[1]);
-    expect(listed).toEqual(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO']);
-
-    const first = sections(message)[0] ?? '';
-    expect(first).toContain('*Control critical*');
-    expect(first).toContain('`aws-ssh-not-open`');
-    expect(first).toContain('`123456789012`');
-    expect(first).toContain('`us-east-1`');
-    expect(first).toMatch(/Resource: \*web-\d+\*/);
-    expect(first).toMatch(/`arn:aws:ec2:us-east-1:123456789012:security-group\/sg-\d+`/);
-    expect(first).toMatch(/Security group sg-\d+ admits 0\.0\.0\.0\/0 on TCP 22\./);
-    expect(first).toContain('First seen 2024-05-01');
-    expect(first).toContain('<https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html|Remediation>');
-    // Short lines for a phone: no table, one fact per line.
-    expect(first.split('\n').length).toBeGreaterThanOrEqual(6);
+  it('groups failures by control under a failure title, worst group first, worst few resources each', () => {
+    const ssh = Array.from({ length: 5 }, (_, i) => item('new', { severity: i === 0 ? 'critical' : 'high' }));
+    const root = item('new', { controlId: 'aws-root-mfa', severity: 'medium', title: 'The root user has MFA', resource: { id: 'root', uid: 'arn:aws:iam::123456789012:root', type: 'Root', tags: {} } });
+    const message = render(batch([root, ...ssh]));
+    const [first, second] = sections(message);
+    expect(first?.split('\n')[0]).toBe(':red_circle: *5 security groups admit SSH from the internet*');
+    // The worst resource first, three listed, the rest counted.
+    expect(first).toContain(`\`${ssh[0]?.finding.resource.name ?? ''}\``);
+    expect(first?.match(/^• /gm)).toHaveLength(3);
+    expect(first).toContain('…and 2 more');
+    // The account is said once, above its resources.
+    expect(first?.split('\n')[1]).toBe('123456789012');
+    expect(first?.match(/123456789012/g)).toHaveLength(1);
+    expect(first).toMatch(/^• `web-\d+` · us-east-1$/m);
+    expect(second?.split('\n')[0]).toBe(':large_yellow_circle: *Root user has no MFA*');
     expect(message.blocks[0]?.type).toBe('header');
     expect(limitViolations(message)).toEqual([]);
   });
 
-  it('puts new before reopened before unmuted at the same severity, and labels them', () => {
+  it('marks reopened and unmuted resources, and counts kinds in the header', () => {
     const message = render(batch([item('unmuted'), item('reopened'), item('new')]));
-    const labels = sections(message).map((t) => t.split('\n')[0]?.split(' · ')[1]);
-    expect(labels).toEqual(['New', 'Reopened', 'Mute ended']);
+    const text = sections(message)[0] ?? '';
+    expect(text).toContain('_(reopened)_');
+    expect(text).toContain('_(mute ended)_');
     expect(message.text).toBe('Ward: 1 new, 1 reopened, 1 unmuted findings (3 high)');
   });
 
-  it('falls back to the resource id when it has no name', () => {
-    const message = render(batch([item('new', { resource: { id: 'vol-0abc', uid: 'arn:aws:ec2:us-east-1:1:volume/vol-0abc', type: 'Volume', tags: {} } })]));
-    expect(sections(message)[0]).toContain('Resource: *vol-0abc*');
+  it('shows account names next to ids, and the resource id when there is no name', () => {
+    const b = batch([item('new', { resource: { id: 'vol-0abc', uid: 'arn:aws:ec2:us-east-1:1:volume/vol-0abc', type: 'Volume', tags: {} } })]);
+    const message = render({ ...b, accountNames: { '123456789012': 'payments_prod' } });
+    expect(sections(message)[0]).toContain('`vol-0abc`');
+    expect(sections(message)[0]).toContain('payments_\u200bprod (123456789012)');
   });
 
-  it('escapes hostile names so they cannot ping, mention or link', () => {
+  it('shows resource names literally: no italics, bold, strike, mentions or links', () => {
     const hostile = '<!channel> <@U123> <http://evil.example|click> & more';
     const message = render(
       batch([
-        item('new', {
-          account: '<!here>',
-          region: 'us-east-1>',
-          message: `Group ${hostile} is open`,
-          title: 'Title <!everyone>',
-          controlId: 'ctl`<x>',
-          resource: { id: 'sg-1', uid: `arn:aws:ec2:::sg/${hostile}`, type: 'SG', name: hostile, tags: {} },
-        }),
-        item('resolved', { resource: { id: 'sg-2', uid: 'arn:2', type: 'SG', name: hostile, tags: {} } }),
+        item('new', { account: '<!here>', region: 'us-east-1>', resource: { id: 'sg-1', uid: `arn:aws:ec2:::sg/${hostile}`, type: 'SG', name: hostile, tags: {} } }),
+        item('new', { resource: { id: 'sg-2', uid: 'arn:2', type: 'SG', name: '_alice_ *bold* ~x~ a`b', tags: {} } }),
+        item('resolved', { resource: { id: 'sg-3', uid: 'arn:3', type: 'SG', name: hostile, tags: {} } }),
       ]),
     );
     const everything = allText(message);
-    expect(everything).not.toContain('<!channel>');
-    expect(everything).not.toContain('<!here>');
-    expect(everything).not.toContain('<!everyone>');
-    expect(everything).not.toContain('<@U123>');
-    expect(everything).not.toContain('<http://evil.example');
-    expect(everything).toContain('&lt;!channel&gt; &lt;@U123&gt; &lt;http://evil.example|click&gt; &amp; more');
+    for (const bad of ['<!channel>', '<!here>', '<@U123>', '<http://evil.example']) expect(everything).not.toContain(bad);
+    expect(everything).toContain('`&lt;!channel&gt; &lt;@U123&gt; &lt;http://evil.example|click&gt; &amp; more`');
+    // Inside a code span Slack formats nothing; a backtick cannot close the span early.
+    expect(everything).toContain('`_alice_ *bold* ~x~ aˋb`');
     expect(strayControls(everything)).toEqual([]);
-    // The only link left is Ward's own remediation link.
-    expect(everything.match(/<https?:\/\//g)).toHaveLength(1);
-    // A backtick cannot close the code span early.
-    expect(sections(message)[0]).toContain('`ctlˋ&lt;x&gt;`');
-    // Nothing is auto-parsed either: plain "@channel" text stays text.
+    expect(everything.match(/<https?:\/\//g)).toBeNull();
     for (const block of message.blocks) {
       if (block.type === 'section') expect(block.text.verbatim).toBe(true);
       if (block.type === 'context') for (const e of block.elements) expect(e).toMatchObject({ type: 'mrkdwn', verbatim: true });
     }
   });
 
-  it('never links a remediation URL that is not http(s), and keeps & escaped in links', () => {
-    const message = render(
-      batch([
-        item('new', { severity: 'critical', remediation: { text: 'x', url: 'javascript:alert(1)' } }),
-        item('new', { remediation: { text: 'x', url: 'https://example.com/fix?a=1&b=<2>|3' } }),
-      ]),
-    );
-    const [first, second] = sections(message);
-    expect(first).not.toContain('javascript');
-    expect(first).not.toContain('|Remediation>');
-    expect(second).toContain('<https://example.com/fix?a=1&amp;b=%3C2%3E%7C3|Remediation>');
+  it('links the report (pre-signed URL) with & escaped, or shows a local path as code; no CLI-only advice', () => {
+    const linked = render(batch([item('new')], 'https://reports.example.com/week.pdf?X-Amz-Signature=abc&X-Amz-Date=1'));
+    expect(allText(linked)).toContain("<https://reports.example.com/week.pdf?X-Amz-Signature=abc&amp;X-Amz-Date=1|This week's report>");
+    const local = render(batch([item('new')], './.ward/reports/<week>/report.pdf'));
+    expect(allText(local)).toContain('`./.ward/reports/&lt;week&gt;/report.pdf`');
+    expect(allText(render(batch([item('new')])))).not.toMatch(/ward findings|Run `/);
   });
 
-  it('caps the message at 50 blocks and counts everything cut into "and N more"', () => {
-    const failures = Array.from({ length: 120 }, (_, i) => item('new', { severity: i % 2 === 0 ? 'critical' : 'low' }));
+  it('names the targets that did not report, even with no change to announce', () => {
+    const message = render({ scanIds: [], items: [], missingTargets: ['aws:111122223333', 'gcp:my-proj'], accountNames: { '111122223333': 'Payments' } });
+    expect(message.text).toBe('Ward: 2 targets missing');
+    expect(allText(message)).toContain('2 targets did not report');
+    expect(allText(message)).toContain('aws Payments (111122223333), gcp my-proj');
+  });
+
+  it('caps the message at 50 blocks and counts every group cut into "and N more"', () => {
+    const failures = Array.from({ length: 120 }, (_, i) => item('new', { controlId: `ctl-${i % 60}`, severity: i % 2 === 0 ? 'critical' : 'low' }));
     const resolved = Array.from({ length: 8 }, () => item('resolved'));
-    const message = render(batch([...failures, ...resolved], 'https://reports.example.com/week.pdf?X-Amz-Signature=abc&X-Amz-Date=1'), 200);
+    const message = render(batch([...failures, ...resolved]), 200);
     expect(message.blocks.length).toBeLessThanOrEqual(50);
     expect(limitViolations(message)).toEqual([]);
-    const listed = sections(message).filter((t) => /^:\w+: \*[A-Z]+\*/.test(t));
+    const listed = sections(message).filter((t) => t.startsWith(':'));
     const more = sections(message).find((t) => t.startsWith('…and'));
-    expect(more).toBe(
-      `…and ${120 - listed.length} more findings. See the <https://reports.example.com/week.pdf?X-Amz-Signature=abc&amp;X-Amz-Date=1|full report>.`,
-    );
-    // Criticals are the ones kept.
-    expect(listed.every((t) => t.includes('*CRITICAL*'))).toBe(true);
-    // The resolved section still made it.
-    expect(allText(message)).toContain('*Resolved (8)*');
+    expect(more).toBe(`…and ${120 - listed.length * 2} more findings under ${60 - listed.length} more controls.`);
+    // Critical groups first: all 30 of them are kept before any low one.
+    expect(listed.slice(0, 30).every((t) => t.startsWith(':red_circle:'))).toBe(true);
+    expect(listed.slice(30).every((t) => t.startsWith(':large_blue_circle:'))).toBe(true);
+    expect(allText(message)).toContain(':white_check_mark: 8 fixed');
     expect(message.text).toBe('Ward: 120 new findings (60 critical, 60 low), 8 resolved');
   });
 
-  it('honours maxItems and points to the CLI when there is no report link', () => {
-    const message = render(batch(Array.from({ length: 7 }, () => item('new'))), 3);
-    const listed = sections(message).filter((t) => t.includes('*HIGH*'));
-    expect(listed).toHaveLength(3);
-    expect(sections(message).at(-1)).toBe('…and 4 more findings. Run `ward findings --status new` to see them all.');
-  });
-
-  it('shows a report path that is not a URL as code, escaped', () => {
-    const message = render(batch(Array.from({ length: 3 }, () => item('new')), './.ward/reports/<week>.pdf'), 1);
-    expect(sections(message).at(-1)).toBe('…and 2 more findings. See the report: `./.ward/reports/&lt;week&gt;.pdf`');
+  it('honours maxItems (groups) and perGroup (resources)', () => {
+    const items = Array.from({ length: 7 }, (_, i) => item('new', { controlId: `ctl-${i % 3}` }));
+    const message = render(batch(items), 2);
+    expect(sections(message).at(-1)).toBe('…and 2 more findings under 1 more control.');
+    const wide = renderSlackMessage(batch(items), { perGroup: 10 });
+    expect(wide === undefined ? [] : sections(wide).join('\n').match(/^• /gm)).toHaveLength(7);
   });
 
   it('truncates huge values without cutting an escape sequence and stays within limits', () => {
     const huge = '<&>'.repeat(3000);
-    const message = render(
-      batch([
-        item('new', {
-          message: huge,
-          title: huge,
-          resource: { id: 'x', uid: huge, type: 'T', name: huge, tags: {} },
-        }),
-      ]),
-    );
+    const message = render(batch([item('new', { message: huge, title: huge, account: huge, resource: { id: 'x', uid: huge, type: 'T', name: huge, tags: {} } })]));
     expect(limitViolations(message)).toEqual([]);
     const text = sections(message)[0] ?? '';
     expect(text).toContain('…');
     expect(strayControls(text)).toEqual([]);
-    expect(text).toContain('|Remediation>');
   });
 
-  it('puts resolved findings in a quiet context section at the end', () => {
-    const message = render(batch([item('resolved', { severity: 'low', title: 'Low one' }), item('new'), item('resolved', { severity: 'critical', title: 'Critical one' })]));
+  it('puts resolved findings in one quiet line per control after the failures', () => {
+    const message = render(batch([item('resolved', { severity: 'low', title: 'Low one', controlId: 'a' }), item('new'), item('resolved', { severity: 'critical', title: 'Critical one', controlId: 'b' })]));
     const last = message.blocks.at(-1);
     expect(last?.type).toBe('context');
-    const resolvedText = last?.type === 'context' ? (last.elements[0]?.text ?? '') : '';
-    const lines = resolvedText.split('\n');
-    expect(lines[0]).toBe('*Resolved (2)*');
-    expect(lines[1]).toMatch(/^:white_check_mark: Critical one · web-\d+ · 123456789012 us-east-1$/);
-    expect(lines[2]).toMatch(/^:white_check_mark: Low one/);
-    expect(message.blocks.at(-2)?.type).toBe('divider');
-    // Resolved findings are not listed as failures.
+    const lines = last?.type === 'context' ? (last.elements[0]?.text ?? '').split('\n') : [];
+    expect(lines[0]).toMatch(/^:white_check_mark: 1 fixed: Critical one — `web-\d+`$/);
+    expect(lines[1]).toMatch(/^:white_check_mark: 1 fixed: Low one/);
     expect(sections(message)).toHaveLength(1);
     expect(message.text).toBe('Ward: 1 new finding (1 high), 2 resolved');
-  });
-
-  it('counts resolved lines beyond maxItems', () => {
-    const message = render(batch(Array.from({ length: 5 }, () => item('resolved'))), 2);
-    const text = allText(message);
-    expect(text.match(/:white_check_mark: No security group/g)).toHaveLength(2);
-    expect(text).toContain('…and 3 more resolved.');
-  });
-
-  it('writes a fallback text with counts for notifications', () => {
-    const message = render(
-      batch([item('new', { severity: 'critical' }), item('new'), item('new'), item('resolved')]),
-    );
-    expect(message.text).toBe('Ward: 3 new findings (1 critical, 2 high), 1 resolved');
-    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: ':rotating_light: Ward: 3 new findings, 1 resolved', emoji: true } });
-    expect(render(batch([item('resolved')])).text).toBe('Ward: 1 finding resolved');
-    expect(render(batch([item('new', { severity: 'medium' })])).text).toBe('Ward: 1 new finding (1 medium)');
   });
 
   it('says a finding once even when a merged batch carries it twice', () => {
     const a = item('new');
     const message = render({ scanIds: ['s1', 's2'], items: [a, { ...a }] });
-    expect(sections(message)).toHaveLength(1);
-    expect(allText(message)).toContain('Scans `s1`, `s2`');
+    expect(sections(message)[0]?.match(/^• /gm)).toHaveLength(1);
+    expect(message.text).toBe('Ward: 1 new finding (1 high)');
   });
 });
 

@@ -1,14 +1,17 @@
-// Renders one scan batch of alerts as one Slack message (Block Kit), readable on a phone.
+// Renders one run's alerts as one Slack message (Block Kit), written for a phone (390 px wide).
 //
-// Failures that need someone (new, reopened, unmuted) come first, most severe first; resolved
-// findings follow in a quiet context section. Everything that comes from a cloud account or from a
-// check (names, ids, messages, URLs) is escaped for mrkdwn, and every mrkdwn object is `verbatim`,
-// so nothing in a finding can ping a channel, mention a user or add a link. Slack's limits (50
-// blocks, 3000 characters a section, 150 a header, 10 fields of 2000) are kept by construction;
-// whatever does not fit is counted into the "…and N more" line.
+// Failures that need someone (new, reopened, unmuted) are grouped by control under a title that
+// says the failure ("5 security groups admit SSH from the internet"), worst groups first, each with
+// its worst few resources and "…and N more"; resolved findings follow in one quiet line per control;
+// targets that never reported are named; the week's report is linked. Everything that comes from a
+// cloud account (resource names, account names, ids) is shown literally: resource names in code
+// spans, other text escaped for mrkdwn, and every mrkdwn object is `verbatim`, so nothing in a
+// finding can ping a channel, mention a user, add a link or turn italic. Slack's limits (50 blocks,
+// 3000 characters a section, 150 a header) are kept by construction.
 
 import { displaySafe } from '../core/display-text.js';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../core/model.js';
+import { failureTitle } from './failure-titles.js';
 import type { AlertBatch, AlertItem, AlertKind } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -62,8 +65,10 @@ export interface SlackMessage {
 }
 
 export interface RenderOptions {
-  /** How many failing findings to list in full before "…and N more" (default 20). */
+  /** How many control groups of failures to show before "…and N more" (default 16). */
   maxItems?: number;
+  /** How many resources each group lists before "…and N more" (default 3). */
+  perGroup?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -79,24 +84,17 @@ export const SLACK_LIMITS = {
   contextText: 3000,
 } as const;
 
-export const DEFAULT_MAX_ITEMS = 20;
-
-/** Total mrkdwn characters spent on listed failures; keeps the whole payload well under Slack's size limits. */
-const FAILURE_TEXT_BUDGET = 30_000;
+export const DEFAULT_MAX_ITEMS = 16;
+export const DEFAULT_PER_GROUP = 3;
 
 /** Per-value caps inside one finding's section, in escaped characters. */
 const CAP = {
   title: 200,
-  controlId: 100,
-  account: 100,
-  region: 60,
-  resourceName: 150,
-  resourceUid: 400,
-  message: 1200,
+  account: 60,
+  region: 40,
+  resourceName: 80,
   url: 1000,
-  firstSeen: 40,
-  resolvedTitle: 100,
-  resolvedResource: 80,
+  target: 120,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -205,7 +203,6 @@ function context(text: string): SlackContextBlock {
   return { type: 'context', elements: [mrkdwn(text, SLACK_LIMITS.contextText)] };
 }
 
-const DIVIDER: SlackDividerBlock = { type: 'divider' };
 
 // ---------------------------------------------------------------------------------------------
 // Content
@@ -220,11 +217,11 @@ const SEVERITY_EMOJI: Record<Severity, string> = {
   info: ':white_circle:',
 };
 
-const KIND_LABEL: Record<AlertKind, string> = {
-  new: 'New',
-  reopened: 'Reopened',
-  unmuted: 'Mute ended',
-  resolved: 'Resolved',
+const KIND_NOTE: Record<AlertKind, string> = {
+  new: '',
+  reopened: ' _(reopened)_',
+  unmuted: ' _(mute ended)_',
+  resolved: '',
 };
 
 /** Most severe first, then new before reopened before unmuted, then a stable order by place. */
@@ -250,13 +247,6 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** `2024-05-01` from an ISO timestamp; anything unparseable is shown as given (escaped). */
-function day(firstSeen: string): string {
-  if (/^\d{4}-\d{2}-\d{2}/.test(firstSeen)) return firstSeen.slice(0, 10);
-  const t = Date.parse(firstSeen);
-  return Number.isNaN(t) ? escapeAndTruncate(firstSeen, CAP.firstSeen) : new Date(t).toISOString().slice(0, 10);
-}
-
 /** The same finding announced twice in one batch (e.g. carried over from a failed delivery) is said once. */
 function dedupe(items: AlertItem[]): AlertItem[] {
   const seen = new Set<string>();
@@ -268,34 +258,105 @@ function dedupe(items: AlertItem[]): AlertItem[] {
   });
 }
 
-function failureSection(item: AlertItem): string {
-  const f: Finding = item.finding;
-  const name = f.resource.name !== undefined && f.resource.name !== '' ? f.resource.name : f.resource.id;
-  const link = slackLink(f.remediation.url, 'Remediation');
-  const head = [
-    `${SEVERITY_EMOJI[f.severity]} *${f.severity.toUpperCase()}* · ${KIND_LABEL[item.kind]}`,
-    `*${escapeAndTruncate(f.title, CAP.title)}*`,
-    code(f.controlId, CAP.controlId),
-    `${escapeAndTruncate(f.provider, 10)} ${code(f.account, CAP.account)} · ${code(f.region, CAP.region)}`,
-    `Resource: *${escapeAndTruncate(name, CAP.resourceName)}*`,
-    code(f.resource.uid, CAP.resourceUid),
-  ].join('\n');
-  const tail = `First seen ${day(item.firstSeen)}${link === undefined ? '' : ` · ${link}`}`;
-  // The message is the flexible part: it gets whatever the fixed lines leave of the section limit.
-  const room = Math.min(CAP.message, SLACK_LIMITS.sectionText - head.length - tail.length - 2);
-  return `${head}\n${escapeAndTruncate(f.message, Math.max(room, 0))}\n${tail}`;
+/**
+ * Text from a cloud account shown outside a code span: escaped, and with a zero-width space after
+ * each of * _ ~ ` so Slack never pairs them into bold, italic, strike or code (`_alice_` stays as is).
+ */
+export function literal(raw: string, max: number): string {
+  return escapeAndTruncate(raw, max).replace(/[*_~`]/g, (c) => `${c}\u200b`);
 }
 
-function resolvedLine(item: AlertItem): string {
+function resourceName(f: Finding): string {
+  return f.resource.name !== undefined && f.resource.name !== '' ? f.resource.name : f.resource.id;
+}
+
+/** "Payments (123456789012)", or the id alone when the account has no name. */
+function accountLabel(account: string, names: Readonly<Record<string, string>> | undefined): string {
+  const name = names?.[account];
+  const id = escapeAndTruncate(account, CAP.account);
+  return name === undefined || name === '' || name === account ? id : `${literal(name, CAP.account)} (${id})`;
+}
+
+interface ControlGroup {
+  controlId: string;
+  items: AlertItem[];
+  worst: AlertItem;
+}
+
+function groupByControl(items: AlertItem[]): ControlGroup[] {
+  const groups = new Map<string, AlertItem[]>();
+  for (const item of items) {
+    const list = groups.get(item.finding.controlId) ?? [];
+    list.push(item);
+    groups.set(item.finding.controlId, list);
+  }
+  return [...groups.entries()]
+    .map(([controlId, list]) => {
+      const sorted = list.sort(compareItems);
+      return { controlId, items: sorted, worst: sorted[0] as AlertItem };
+    })
+    .sort((a, b) => compareItems(a.worst, b.worst) || b.items.length - a.items.length);
+}
+
+function resourceLine(item: AlertItem): string {
   const f = item.finding;
-  const name = f.resource.name !== undefined && f.resource.name !== '' ? f.resource.name : f.resource.id;
-  return (
-    `:white_check_mark: ${escapeAndTruncate(f.title, CAP.resolvedTitle)} · ` +
-    `${escapeAndTruncate(name, CAP.resolvedResource)} · ${escapeAndTruncate(f.account, 40)} ${escapeAndTruncate(f.region, 30)}`
-  );
+  const region = f.region === 'global' || f.region === '' ? '' : ` · ${escapeAndTruncate(f.region, CAP.region)}`;
+  return `• ${code(resourceName(f), CAP.resourceName)}${region}${KIND_NOTE[item.kind]}`;
 }
 
-/** Severities present among the items, most severe first, with their counts. */
+/** The shown resources under their account, each account said once. */
+function groupSection(group: ControlGroup, perGroup: number, names: AlertBatch['accountNames']): string {
+  const f = group.worst.finding;
+  const accounts = new Set(group.items.map((i) => `${i.finding.provider}:${i.finding.account}`)).size;
+  const title = failureTitle(group.controlId, group.items.length, f.title, accounts);
+  const lines = [`${SEVERITY_EMOJI[f.severity]} *${escapeAndTruncate(title, CAP.title)}*`];
+  const shown = group.items.slice(0, perGroup);
+  const byAccount = new Map<string, AlertItem[]>();
+  for (const item of shown) {
+    const list = byAccount.get(item.finding.account) ?? [];
+    list.push(item);
+    byAccount.set(item.finding.account, list);
+  }
+  for (const [account, items] of byAccount) {
+    lines.push(accountLabel(account, names));
+    for (const item of items) lines.push(resourceLine(item));
+  }
+  const more = group.items.length - shown.length;
+  if (more > 0) lines.push(`…and ${more} more`);
+  return lines.join('\n');
+}
+
+function resolvedLine(group: ControlGroup): string {
+  const f = group.worst.finding;
+  const first = group.items.slice(0, 2).map((i) => code(resourceName(i.finding), 40));
+  const more = group.items.length - first.length;
+  return `:white_check_mark: ${plural(group.items.length, 'fixed', 'fixed')}: ${escapeAndTruncate(f.title, CAP.title)} — ${first.join(', ')}${more > 0 ? ` +${more}` : ''}`;
+}
+
+function missingLine(targets: readonly string[], names: AlertBatch['accountNames']): string {
+  const shown = targets.slice(0, 10).map((t) => {
+    const at = t.indexOf(':');
+    return `${escapeAndTruncate(t.slice(0, at), 10)} ${accountLabel(t.slice(at + 1), names)}`;
+  });
+  const more = targets.length - shown.length;
+  return `:warning: *${plural(targets.length, 'target', 'targets')} did not report*, so ${targets.length === 1 ? 'its' : 'their'} changes are not in this message: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`;
+}
+
+/** "3 new findings", "2 new, 1 reopened findings", "1 finding back from a mute" … */
+function failureSummary(failures: AlertItem[]): string {
+  const byKind = FAILING_KINDS.map((kind) => ({ kind, n: failures.filter((i) => i.kind === kind).length })).filter((k) => k.n > 0);
+  const noun = failures.length === 1 ? 'finding' : 'findings';
+  return `${byKind.map((k) => `${k.n} ${k.kind}`).join(', ')} ${noun}`;
+}
+
+function summaryParts(failures: AlertItem[], resolved: AlertItem[], missing: number): string[] {
+  const parts: string[] = [];
+  if (failures.length > 0) parts.push(failureSummary(failures));
+  if (resolved.length > 0) parts.push(failures.length > 0 ? `${resolved.length} resolved` : `${plural(resolved.length, 'finding', 'findings')} resolved`);
+  if (missing > 0) parts.push(`${plural(missing, 'target', 'targets')} missing`);
+  return parts;
+}
+
 function severityCounts(items: AlertItem[]): { severity: Severity; count: number }[] {
   const counts = new Map<Severity, number>();
   for (const item of items) counts.set(item.finding.severity, (counts.get(item.finding.severity) ?? 0) + 1);
@@ -305,118 +366,67 @@ function severityCounts(items: AlertItem[]): { severity: Severity; count: number
   });
 }
 
-/** "3 new findings", "2 new, 1 reopened findings", "1 finding back from a mute" … */
-function failureSummary(failures: AlertItem[]): string {
-  const byKind = FAILING_KINDS.map((kind) => ({ kind, n: failures.filter((i) => i.kind === kind).length })).filter(
-    (k) => k.n > 0,
-  );
-  const noun = failures.length === 1 ? 'finding' : 'findings';
-  return `${byKind.map((k) => `${k.n} ${k.kind}`).join(', ')} ${noun}`;
-}
-
-function summaryText(failures: AlertItem[], resolved: AlertItem[]): string {
-  const parts: string[] = [];
-  if (failures.length > 0) parts.push(`${failureSummary(failures)} (${severityCounts(failures).map((c) => `${c.count} ${c.severity}`).join(', ')})`);
-  if (resolved.length > 0) parts.push(failures.length > 0 ? `${resolved.length} resolved` : `${plural(resolved.length, 'finding', 'findings')} resolved`);
-  return `Ward: ${parts.join(', ')}`;
-}
-
-function headerText(failures: AlertItem[], resolved: AlertItem[]): string {
-  const parts: string[] = [];
-  if (failures.length > 0) parts.push(failureSummary(failures));
-  if (resolved.length > 0) parts.push(failures.length > 0 ? `${resolved.length} resolved` : `${plural(resolved.length, 'finding', 'findings')} resolved`);
-  return `${failures.length > 0 ? ':rotating_light: ' : ':white_check_mark: '}Ward: ${parts.join(', ')}`;
-}
-
-function reportPointer(batch: AlertBatch): string {
+function reportPointer(batch: AlertBatch): string | undefined {
   const link = batch.reportLink;
-  if (link !== undefined && link !== '') {
-    const asLink = slackLink(link, 'full report');
-    return asLink !== undefined ? `See the ${asLink}.` : `See the report: ${code(link, CAP.url)}`;
-  }
-  return 'Run `ward findings --status new` to see them all.';
-}
-
-function contextLine(batch: AlertBatch, failures: AlertItem[]): string {
-  const parts: string[] = [];
-  if (failures.length > 0) {
-    parts.push(severityCounts(failures).map((c) => `${SEVERITY_EMOJI[c.severity]} ${c.count} ${c.severity}`).join('  '));
-  }
-  const scans = batch.scanIds;
-  if (scans.length === 1 && scans[0] !== undefined) parts.push(`Scan ${code(scans[0], 100)}`);
-  else if (scans.length > 1) {
-    const shown = scans.slice(0, 3).map((s) => code(s, 100)).join(', ');
-    parts.push(`Scans ${shown}${scans.length > 3 ? ` and ${scans.length - 3} more` : ''}`);
-  }
-  return parts.join('\n');
+  if (link === undefined || link === '') return undefined;
+  const asLink = slackLink(link, "This week's report");
+  return asLink !== undefined ? `:page_facing_up: ${asLink}` : `:page_facing_up: This week's report: ${code(link, CAP.url)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Public API
 
-/** Whether a batch warrants a message at all: an empty batch is not announced. */
+/** Whether a batch warrants a message at all: nothing changed and nothing is missing → no message. */
 export function hasAnythingToSay(batch: AlertBatch): boolean {
-  return batch.items.length > 0;
+  return batch.items.length > 0 || (batch.missingTargets ?? []).length > 0;
+}
+
+function count(value: number | undefined, fallback: number, min: number): number {
+  return value !== undefined && Number.isFinite(value) ? Math.max(min, Math.floor(value)) : fallback;
 }
 
 /**
- * One Slack message for one batch, or `undefined` when the batch has no items (nothing is sent
- * for a scan that changed nothing). The result always respects Slack's block and text limits.
+ * One Slack message for one run, or `undefined` when there is nothing to say. The result always
+ * respects Slack's block and text limits.
  */
 export function renderSlackMessage(batch: AlertBatch, options: RenderOptions = {}): SlackMessage | undefined {
   if (!hasAnythingToSay(batch)) return undefined;
-  const maxItems =
-    options.maxItems !== undefined && Number.isFinite(options.maxItems) ? Math.max(0, Math.floor(options.maxItems)) : DEFAULT_MAX_ITEMS;
+  const maxGroups = count(options.maxItems, DEFAULT_MAX_ITEMS, 0);
+  const perGroup = count(options.perGroup, DEFAULT_PER_GROUP, 0);
+  const names = batch.accountNames;
+  const missing = batch.missingTargets ?? [];
 
   const items = dedupe(batch.items);
   const failures = items.filter((i) => i.kind !== 'resolved').sort(compareItems);
   const resolved = items.filter((i) => i.kind === 'resolved').sort(compareItems);
+  const parts = summaryParts(failures, resolved, missing.length);
 
-  const blocks: SlackBlock[] = [header(headerText(failures, resolved))];
-  const ctx = contextLine(batch, failures);
-  if (ctx !== '') blocks.push(context(ctx));
-
-  // Blocks kept back for the resolved section: a divider and at least one context block.
-  const resolvedReserve = resolved.length > 0 ? 2 : 0;
-
+  const blocks: SlackBlock[] = [header(`${failures.length > 0 ? ':rotating_light:' : missing.length > 0 ? ':warning:' : ':white_check_mark:'} Ward: ${parts.join(', ')}`)];
   if (failures.length > 0) {
-    blocks.push(DIVIDER);
-    // Room for failure sections, keeping one block for "…and N more" in case it is needed.
-    const room = SLACK_LIMITS.blocks - blocks.length - resolvedReserve;
-    const fitsAll = failures.length <= Math.min(maxItems, room);
-    const limit = fitsAll ? failures.length : Math.max(0, Math.min(maxItems, room - 1));
-    let spent = 0;
-    let shown = 0;
-    for (const item of failures.slice(0, limit)) {
-      const text = failureSection(item);
-      if (spent + text.length > FAILURE_TEXT_BUDGET) break;
-      spent += text.length;
-      blocks.push(section(text));
-      shown += 1;
-    }
-    const more = failures.length - shown;
-    if (more > 0) blocks.push(section(`…and ${plural(more, 'more finding', 'more findings')}. ${reportPointer(batch)}`));
+    const accounts = new Set(failures.map((i) => `${i.finding.provider}:${i.finding.account}`)).size;
+    const severities = severityCounts(failures).map((c) => `${c.count} ${c.severity}`).join(' · ');
+    blocks.push(context(`${severities} · ${plural(accounts, 'account', 'accounts')}`));
   }
+  if (missing.length > 0) blocks.push(section(missingLine(missing, names)));
 
-  if (resolved.length > 0) {
-    blocks.push(DIVIDER);
-    const available = SLACK_LIMITS.blocks - blocks.length;
-    const lines = resolved.slice(0, maxItems).map(resolvedLine);
-    // Pack lines into context blocks of at most 3000 characters, each keeping room for the "…and N more" tail.
-    const cap = SLACK_LIMITS.contextText - 40;
-    const chunks: string[][] = [[`*Resolved (${resolved.length})*`]];
-    let listed = 0;
-    for (const line of lines) {
-      const current = chunks[chunks.length - 1] ?? [];
-      if ([...current, line].join('\n').length <= cap) current.push(line);
-      else if (chunks.length < available) chunks.push([line]);
-      else break;
-      listed += 1;
+  // Blocks kept back: resolved (1), report link (1).
+  const reserve = (resolved.length > 0 ? 1 : 0) + 1;
+  if (failures.length > 0) {
+    const groups = groupByControl(failures);
+    const room = Math.max(0, SLACK_LIMITS.blocks - blocks.length - reserve - 1);
+    const shown = groups.slice(0, Math.min(maxGroups, room));
+    for (const group of shown) blocks.push(section(groupSection(group, perGroup, names)));
+    const hidden = groups.slice(shown.length);
+    if (hidden.length > 0) {
+      const findings = hidden.reduce((n, g) => n + g.items.length, 0);
+      blocks.push(section(`…and ${plural(findings, 'more finding', 'more findings')} under ${plural(hidden.length, 'more control', 'more controls')}.`));
     }
-    const more = resolved.length - listed;
-    if (more > 0) chunks[chunks.length - 1]?.push(`…and ${more} more resolved.`);
-    for (const chunk of chunks) blocks.push(context(chunk.join('\n')));
   }
+  if (resolved.length > 0) blocks.push(context(groupByControl(resolved).map(resolvedLine).join('\n')));
+  const pointer = reportPointer(batch);
+  if (pointer !== undefined) blocks.push(context(pointer));
 
-  return { text: summaryText(failures, resolved), blocks };
+  const severities = severityCounts(failures).map((c) => `${c.count} ${c.severity}`).join(', ');
+  const text = failures.length > 0 ? [`${parts[0] ?? ''} (${severities})`, ...parts.slice(1)] : parts;
+  return { text: `Ward: ${text.join(', ')}`, blocks };
 }

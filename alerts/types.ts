@@ -18,4 +18,8 @@ export interface AlertBatch {
   items: AlertItem[];
   /** Where the full report is, when one exists (a path or a pre-signed URL). */
   reportLink?: string;
+  /** Targets (`provider:account`) of the run that never reported: the message names them. */
+  missingTargets?: string[];
+  /** Account id → name, shown next to ids. */
+  accountNames?: Readonly<Record<string, string>>;
 }

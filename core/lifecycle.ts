@@ -23,6 +23,8 @@ export interface TrackedFinding {
 /** An alert waiting for delivery, with the scan that produced it. */
 export interface PendingAlert extends AlertItem {
   scanId: string;
+  /** Set while a sender holds the alert (core/store/alert-claims.ts); nobody else may announce it. */
+  claim?: { token: string; at: string };
 }
 
 export function alertKey(alert: PendingAlert): string {

@@ -5,7 +5,8 @@
 
 import { currentRunner } from '../core/runner.js';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { dispatchAlerts } from '../alerts/dispatch.js';
+import { announceTarget } from '../app/announce.js';
+import { targetKey } from '../core/store/runs.js';
 import { enqueueContinuation, parseTargetMessage } from '../app/fanout.js';
 import { awsOptions, scan } from '../app/scan.js';
 import { trustedTarget } from '../app/target-trust.js';
@@ -54,7 +55,8 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
           if (queueUrl === undefined) throw new Error('time ran out and WARD_SCAN_QUEUE_URL is not set, so the remaining regions cannot continue');
           await enqueueContinuation(sqs, queueUrl, message, deferred);
         }
-        const alerts = await dispatchAlerts(results, await slackWebhook());
+        // The target has reported once its last part is stored; the run's last target sends its message.
+        const alerts = deferred.length > 0 ? { status: 'continues' } : await announceTarget(results, message.runId, targetKey(message.target), await slackWebhook());
         log('scanTarget.done', { runId: message.runId, account: message.target.account, part: message.part, scanId: outcome.scan.scanId, deferred, alerts: alerts.status });
       } catch (error) {
         log('scanTarget.failed', { messageId: record.messageId, error: (error as Error).message });

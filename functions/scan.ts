@@ -4,17 +4,24 @@
 import { currentRunner } from '../core/runner.js';
 import { randomUUID } from 'node:crypto';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { dispatchAlerts } from '../alerts/dispatch.js';
+import { announceScan } from '../app/announce.js';
 import { enqueueTargets } from '../app/fanout.js';
 import { awsOptions, scan } from '../app/scan.js';
 import { summarizeScan, type ScanSummary } from '../app/summary.js';
 import { resolveTargets } from '../app/targets.js';
+import { RunStore, targetKey } from '../core/store/runs.js';
 import { parseScanPayload } from './payload.js';
 import { config, keepGoingFor, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
 
 export type ScanResponse =
   | ({ mode: 'inline'; alerts: string } & ScanSummary)
   | { mode: 'fanout'; runId: string; targets: number; queue: string };
+
+/** WARD_RUN_DEADLINE_MINUTES: how long a fanned-out run may take before the sweep reports it. */
+function runDeadline(context: LambdaContext | undefined): { deadlineMs?: number } {
+  const minutes = Number(setting('WARD_RUN_DEADLINE_MINUTES', context));
+  return Number.isFinite(minutes) && minutes > 0 ? { deadlineMs: minutes * 60_000 } : {};
+}
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<ScanResponse> {
   const payload = parseScanPayload(event);
@@ -28,6 +35,9 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   if (queueUrl !== undefined) {
     const targets = await resolveTargets(settings, filter, { aws: awsOptions(settings, {}) });
     const runId = context?.awsRequestId ?? randomUUID();
+    // The run record comes first: the last target to report sends the run's one message.
+    const names = Object.fromEntries(targets.flatMap((t) => (t.name === undefined || t.name === '' ? [] : [[targetKey(t), t.name]])));
+    await new RunStore(store(context).blobs).create(runId, targets.map(targetKey), { names, ...runDeadline(context) });
     const sqs = new SQSClient({});
     try {
       const count = await enqueueTargets(sqs, queueUrl, runId, targets, payload.regions);
@@ -48,7 +58,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     ...(keepGoing === undefined ? {} : { keepGoing }),
     runner: currentRunner(process.env, context?.invokedFunctionArn),
   });
-  const alerts = await dispatchAlerts(results, await slackWebhook());
+  const alerts = await announceScan(results, outcome.scan, await slackWebhook());
   const summary = summarizeScan(outcome.scan, outcome);
   log('scan.done', { scanId: summary.scanId, results: summary.results, alerts: alerts.status });
   return { mode: 'inline', ...summary, alerts: alerts.status };

@@ -21,7 +21,7 @@ export function registerDemo(program: Command): void {
         const progress = progressReporter();
         const outcome = await scan({ config, store, onProgress: (p) => progress.update(p) }).finally(() => progress.done());
         process.stdout.write(`${renderScanSummary(outcome.scan, { width: process.stdout.columns ?? 100, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }) })}\n`);
-        await sendAlerts(store);
+        await sendAlerts(store, outcome.scan);
         const signer = evidenceSignerFrom({});
         const evidence = await buildWeeklyEvidence(store, { organization: config.organizationName, mutes: config.mutes, ...(signer === undefined ? {} : { signer }) });
         process.stdout.write(`\nStored in ${store.blobs.location} as scan ${outcome.scan.scanId}.\n`);

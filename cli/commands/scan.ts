@@ -8,7 +8,7 @@ import { commaList, outputOption, providerOption, severityOption } from '../opti
 import { progressReporter } from '../progress.js';
 import { writeJson } from '../json-stream.js';
 import { openStore } from '../../app/store.js';
-import { dispatchAlerts } from '../../alerts/dispatch.js';
+import { announceScan } from '../../app/announce.js';
 import type { ScanStore } from '../../core/store/scans.js';
 
 export const DEFAULT_CONFIG = 'ward.config.yml';
@@ -28,14 +28,14 @@ export function failingAtOrAbove(scan: ScanDocument, severity: Severity): number
 }
 
 /** Slack, when WARD_SLACK_WEBHOOK_URL is set. What is said here never includes the URL. */
-export async function sendAlerts(store: ScanStore): Promise<void> {
-  const outcome = await dispatchAlerts(store, process.env['WARD_SLACK_WEBHOOK_URL']);
+export async function sendAlerts(store: ScanStore, scan: ScanDocument): Promise<void> {
+  const outcome = await announceScan(store, scan, process.env['WARD_SLACK_WEBHOOK_URL']);
   switch (outcome.status) {
     case 'delivered':
       process.stderr.write(`Slack: sent one message with ${outcome.alerts} change(s).\n`);
       break;
     case 'failed':
-      process.stderr.write(`Slack: not delivered (${outcome.reason}); ${outcome.alerts} change(s) kept for the next scan.\n`);
+      process.stderr.write(`Slack: not delivered (${outcome.reason}); ${outcome.alerts} change(s) kept for the next scan of those accounts.\n`);
       break;
     default:
       break;
@@ -78,7 +78,7 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
       } else {
         process.stdout.write(`${summary}\n\nStored in ${store.blobs.location} as scan ${document.scanId}.\n`);
       }
-      await sendAlerts(store);
+      await sendAlerts(store, document);
       if (flags.failOn !== undefined) {
         const n = failingAtOrAbove(document, flags.failOn);
         if (n > 0) {

@@ -82,7 +82,7 @@ describe('ward scan against the sandbox', () => {
     const message = JSON.stringify(slack.payloads[1]);
     // The group is attached to nothing yet, so the open rule ranks medium.
     expect(slack.payloads[1]?.text).toBe('Ward: 1 new finding (1 medium)');
-    expect(message).toContain('aws-ssh-not-open');
+    expect(message).toContain('1 security group admits SSH from the internet');
     expect(message).toContain('admin');
     expect(message).not.toContain('scratch');
 

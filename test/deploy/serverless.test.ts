@@ -53,7 +53,7 @@ beforeAll(async () => {
 describe('serverless package (CloudFormation template)', () => {
   it('runs every function on nodejs24.x, arm64, with the scan daily and the report on Monday 08:00 UTC', () => {
     const functions = byType('AWS::Lambda::Function');
-    expect(functions.map(([name]) => name).sort()).toEqual(['ReportLambdaFunction', 'ScanLambdaFunction', 'ScanTargetLambdaFunction']);
+    expect(functions.map(([name]) => name).sort()).toEqual(['ReportLambdaFunction', 'ScanLambdaFunction', 'ScanTargetLambdaFunction', 'SweepRunsLambdaFunction']);
     for (const [, fn] of functions) {
       expect(fn.Properties['Runtime']).toBe('nodejs24.x');
       expect(fn.Properties['Architectures']).toEqual(['arm64']);
@@ -62,7 +62,7 @@ describe('serverless package (CloudFormation template)', () => {
       expect(Object.keys(variables).filter((name) => /WARNING_DISABLED|NO_WARNINGS|NODE_OPTIONS/.test(name))).toEqual([]);
     }
     const schedules = Object.fromEntries(byType('AWS::Events::Rule').map(([name, r]) => [name, r.Properties['ScheduleExpression']]));
-    expect(schedules).toEqual({ ScanEventsRuleSchedule1: 'cron(0 6 * * ? *)', ReportEventsRuleSchedule1: 'cron(0 8 ? * MON *)' });
+    expect(schedules).toEqual({ ScanEventsRuleSchedule1: 'cron(0 6 * * ? *)', ReportEventsRuleSchedule1: 'cron(0 8 ? * MON *)', SweepRunsEventsRuleSchedule1: 'rate(15 minutes)' });
   });
 
   it('feeds per-target scans from an encrypted queue with a dead-letter queue, partial batch failures and bounded concurrency', () => {
@@ -198,7 +198,7 @@ describe('serverless package (CloudFormation template)', () => {
 
   it('keeps its own logs at least as long as Ward’s retention threshold (six years)', () => {
     const groups = byType('AWS::Logs::LogGroup');
-    expect(groups.length).toBe(3);
+    expect(groups.length).toBe(4);
     for (const [, group] of groups) expect(group.Properties['RetentionInDays']).toBeGreaterThanOrEqual(2190);
   });
 
