@@ -115,13 +115,13 @@ describe('serverless package (CloudFormation template)', () => {
     expect(JSON.stringify(bySid['SlackWebhook']?.Resource)).toContain('parameter/ward/slack-webhook-url');
   });
 
-  it('lets only the report role write evidence: the scan role writes scans/ and state/ only (issue 20, item 9)', () => {
+  it('lets only the report role write evidence: the scan role writes scans/, state/ and runs/ only (issue 20, item 9)', () => {
     const writes = (role: string) =>
       statementsOf(role)
         .filter((st) => st.Effect === 'Allow' && actionsOf(st).some((a) => a.startsWith('s3:Put')))
         .flatMap((st) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]))
         .map((r) => JSON.stringify(r));
-    expect(writes('ScanRole')).toEqual([JSON.stringify({ 'Fn::Sub': '${StoreBucket.Arn}/ward/scans/*' }), JSON.stringify({ 'Fn::Sub': '${StoreBucket.Arn}/ward/state/*' })]);
+    expect(writes('ScanRole')).toEqual(['scans', 'state', 'runs'].map((prefix) => JSON.stringify({ 'Fn::Sub': `\${StoreBucket.Arn}/ward/${prefix}/*` })));
     expect(writes('ReportRole').sort()).toEqual(
       ['reports', 'bundles', 'summaries'].map((p) => JSON.stringify({ 'Fn::Sub': `\${StoreBucket.Arn}/ward/${p}/*` })).sort(),
     );
