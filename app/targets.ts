@@ -8,6 +8,7 @@ import type { ProviderPlan } from '../core/engine.js';
 import { UserError } from '../core/errors.js';
 import type { ApiMetrics } from '../core/metrics.js';
 import { PROVIDERS, type Provider } from '../core/model.js';
+import { boundedRequestHandler } from '../providers/aws/http.js';
 import { listActiveAccounts } from '../providers/aws/organization.js';
 import { awsPlan, currentAccount, type AwsPlanOptions, type AwsTarget } from '../providers/aws/provider.js';
 
@@ -73,7 +74,7 @@ export async function resolveAwsTargets(config: WardConfig, aws: AwsPlanOptions)
   const caller = config.aws.includeCurrentAccount || config.organization ? await currentAccount(aws) : undefined;
   if (config.organization && config.aws.memberRole !== undefined) {
     const role = config.aws.memberRole;
-    const client = new OrganizationsClient({ region: aws.homeRegion, ...(aws.client.endpoint === undefined ? {} : { endpoint: aws.client.endpoint }) });
+    const client = new OrganizationsClient({ region: aws.homeRegion, ...boundedRequestHandler(), ...(aws.client.endpoint === undefined ? {} : { endpoint: aws.client.endpoint }) });
     try {
       for (const account of await listActiveAccounts(client)) {
         if (targets.has(account.id) || account.id === caller) continue;

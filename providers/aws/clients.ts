@@ -17,6 +17,7 @@ import type {
 } from '@smithy/types';
 import type { ApiMetrics } from '../../core/metrics.js';
 import { isThrottling } from './errors.js';
+import { boundedRequestHandler, type BoundedHttpHandler } from './http.js';
 
 export interface AwsClientSettings {
   /** Overrides the SDK's own endpoint resolution; normally left unset so AWS_ENDPOINT_URL applies. */
@@ -36,6 +37,7 @@ interface ClientConfig {
   endpoint?: string;
   maxAttempts: number;
   retryMode: string;
+  requestHandler: BoundedHttpHandler;
 }
 
 interface MiddlewareHost<I extends object, O extends MetadataBearer> {
@@ -117,7 +119,7 @@ export class AwsClients {
     const key = `${service}/${region}`;
     const existing = this.cache.get(key);
     if (existing !== undefined) return existing as T;
-    const config: ClientConfig = { region, ...this.retry };
+    const config: ClientConfig = { region, ...this.retry, ...boundedRequestHandler() };
     if (this.credentials !== undefined) config.credentials = this.credentials;
     if (this.settings.endpoint !== undefined) config.endpoint = this.settings.endpoint;
     const client = create(config);

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { ebsDefaultEncryption, ec2NetworkInterfaces, ec2SecurityGroups, ec2Volumes } from '../datasets.js';
 import type { NetworkInterfaceRecord, SecurityGroupRecord, VolumeRecord } from '../datasets.js';
+import { guardPages } from '../../../core/limits.js';
 import { fetcher, pick } from './fetcher.js';
 
 const VOLUME_FIELDS = ['VolumeId', 'Encrypted', 'KmsKeyId', 'State', 'Size', 'VolumeType', 'AvailabilityZone', 'Attachments', 'Tags'] as const;
@@ -25,7 +26,7 @@ const INTERFACE_FIELDS = [
 export const ec2Fetchers = [
   fetcher(ec2Volumes, async ({ clients, region }) => {
     const items: VolumeRecord[] = [];
-    for await (const page of paginateDescribeVolumes({ client: clients.ec2(region), pageSize: 500 }, {})) {
+    for await (const page of guardPages('ec2:DescribeVolumes', paginateDescribeVolumes({ client: clients.ec2(region), pageSize: 500 }, {}), (p) => p.NextToken)) {
       for (const volume of page.Volumes ?? []) items.push(pick(volume, VOLUME_FIELDS));
     }
     return items;
@@ -38,7 +39,7 @@ export const ec2Fetchers = [
 
   fetcher(ec2SecurityGroups, async ({ clients, region }) => {
     const items: SecurityGroupRecord[] = [];
-    for await (const page of paginateDescribeSecurityGroups({ client: clients.ec2(region), pageSize: 1000 }, {})) {
+    for await (const page of guardPages('ec2:DescribeSecurityGroups', paginateDescribeSecurityGroups({ client: clients.ec2(region), pageSize: 1000 }, {}), (p) => p.NextToken)) {
       for (const group of page.SecurityGroups ?? []) items.push(pick(group, GROUP_FIELDS));
     }
     return items;
@@ -46,7 +47,7 @@ export const ec2Fetchers = [
 
   fetcher(ec2NetworkInterfaces, async ({ clients, region }) => {
     const items: NetworkInterfaceRecord[] = [];
-    for await (const page of paginateDescribeNetworkInterfaces({ client: clients.ec2(region), pageSize: 1000 }, {})) {
+    for await (const page of guardPages('ec2:DescribeNetworkInterfaces', paginateDescribeNetworkInterfaces({ client: clients.ec2(region), pageSize: 1000 }, {}), (p) => p.NextToken)) {
       for (const eni of page.NetworkInterfaces ?? []) items.push(pick(eni, INTERFACE_FIELDS));
     }
     return items;

@@ -1,6 +1,7 @@
 import { paginateDescribeDBClusters, paginateDescribeDBInstances } from '@aws-sdk/client-rds';
 import { rdsClusters, rdsInstances } from '../datasets.js';
 import type { DbClusterRecord, DbInstanceRecord } from '../datasets.js';
+import { guardPages } from '../../../core/limits.js';
 import { fetcher, pick } from './fetcher.js';
 
 const INSTANCE_FIELDS = [
@@ -22,7 +23,7 @@ const CLUSTER_FIELDS = ['DBClusterIdentifier', 'DBClusterArn', 'Status', 'Engine
 export const rdsFetchers = [
   fetcher(rdsInstances, async ({ clients, region }) => {
     const items: DbInstanceRecord[] = [];
-    for await (const page of paginateDescribeDBInstances({ client: clients.rds(region), pageSize: 100 }, {})) {
+    for await (const page of guardPages('rds:DescribeDBInstances', paginateDescribeDBInstances({ client: clients.rds(region), pageSize: 100 }, {}), (p) => p.Marker)) {
       for (const instance of page.DBInstances ?? []) items.push(pick(instance, INSTANCE_FIELDS));
     }
     return items;
@@ -30,7 +31,7 @@ export const rdsFetchers = [
 
   fetcher(rdsClusters, async ({ clients, region }) => {
     const items: DbClusterRecord[] = [];
-    for await (const page of paginateDescribeDBClusters({ client: clients.rds(region), pageSize: 100 }, {})) {
+    for await (const page of guardPages('rds:DescribeDBClusters', paginateDescribeDBClusters({ client: clients.rds(region), pageSize: 100 }, {}), (p) => p.Marker)) {
       for (const cluster of page.DBClusters ?? []) items.push(pick(cluster, CLUSTER_FIELDS));
     }
     return items;
