@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { WARD_VERSION } from '../core/version.js';
 import { UserError } from '../core/errors.js';
+import { explainSystemError } from '../core/system-errors.js';
 import { registerScan } from './commands/scan.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerControls } from './commands/controls.js';
@@ -49,6 +50,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof UserError) {
       process.stderr.write(`ward: ${error.message}\n`);
+      return EXIT_CANNOT_RUN;
+    }
+    const explained = explainSystemError(error);
+    if (explained !== undefined) {
+      process.stderr.write(`ward: ${explained}\n`);
       return EXIT_CANNOT_RUN;
     }
     const detail = process.env['WARD_DEBUG'] ? `\n${(error as Error).stack ?? ''}` : ' (set WARD_DEBUG=1 for details)';
