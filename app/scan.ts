@@ -7,7 +7,7 @@ import type { WardConfig } from '../core/config.js';
 import { runScan, type ProviderPlan, type ScanProgress } from '../core/engine.js';
 import type { ApiMetrics } from '../core/metrics.js';
 import type { Provider, ScanDocument, ScanRunner } from '../core/model.js';
-import { applyMutes, type MuteOutcome } from '../core/mutes.js';
+import { applyMutes, mutedShare, muteShareWarning, type MuteOutcome } from '../core/mutes.js';
 import type { RecordOutcome, ScanStore } from '../core/store/scans.js';
 import type { AwsPlanOptions } from '../providers/aws/provider.js';
 import { plansFromConfig, plansFromRefs, type TargetRef } from './targets.js';
@@ -39,6 +39,8 @@ export interface ScanOutcome {
   /** Lifecycle changes against the previous scan, when the scan was stored. */
   recorded?: RecordOutcome;
   expiredMutes: MuteOutcome['expiredMatches'];
+  /** Set when mutes hide more than `muteLimits.warnShare` of the failing findings. */
+  muteWarning?: string;
 }
 
 export function homeRegion(): string {
@@ -74,6 +76,8 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   });
   const { scan: document, expiredMatches } = applyMutes({ ...judged, runner: request.runner ?? currentRunner() }, config.mutes, new Date(judged.finishedAt));
   const outcome: ScanOutcome = { scan: document, expiredMutes: expiredMatches };
+  const muteWarning = muteShareWarning(mutedShare(document.results), config.muteLimits.warnShare);
+  if (muteWarning !== undefined) outcome.muteWarning = muteWarning;
   if (request.store !== undefined) outcome.recorded = await request.store.recordScan(document);
   return outcome;
 }

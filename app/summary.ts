@@ -13,9 +13,11 @@ export interface ScanSummary {
   changes?: { new: number; reopened: number; resolved: number };
   /** Scopes that could not be read. */
   coverageGaps: number;
+  /** Mutes hide more than the configured share of failing findings. */
+  muteWarning?: string;
 }
 
-export function summarizeScan(scan: ScanDocument, outcome?: Pick<ScanOutcome, 'recorded'>): ScanSummary {
+export function summarizeScan(scan: ScanDocument, outcome?: Pick<ScanOutcome, 'recorded' | 'muteWarning'>): ScanSummary {
   const results = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const failingBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of scan.results) {
@@ -38,5 +40,6 @@ export function summarizeScan(scan: ScanDocument, outcome?: Pick<ScanOutcome, 'r
     failingBySeverity,
     ...(counts === undefined ? {} : { changes: { new: counts.new, reopened: counts.reopened, resolved: counts.resolved } }),
     coverageGaps: scan.coverage.length,
+    ...(outcome?.muteWarning === undefined ? {} : { muteWarning: outcome.muteWarning }),
   };
 }

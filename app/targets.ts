@@ -8,6 +8,7 @@ import { UserError } from '../core/errors.js';
 import type { ApiMetrics } from '../core/metrics.js';
 import { PROVIDERS, type Provider } from '../core/model.js';
 import type { AwsPlanOptions, AwsTarget } from '../providers/aws/provider.js';
+import { boundedRequestHandler } from '../providers/aws/http.js';
 
 export type TargetRef = ({ provider: 'aws' } & AwsTarget) | { provider: 'gcp' | 'azure'; account: string; name?: string };
 
@@ -76,7 +77,7 @@ export async function resolveAwsTargets(config: WardConfig, aws: AwsPlanOptions)
   if (config.organization && config.aws.memberRole !== undefined) {
     const role = config.aws.memberRole;
     const [{ OrganizationsClient }, { listActiveAccounts }] = await Promise.all([import('@aws-sdk/client-organizations'), awsOrganization()]);
-    const client = new OrganizationsClient({ region: aws.homeRegion, ...(aws.client.endpoint === undefined ? {} : { endpoint: aws.client.endpoint }) });
+    const client = new OrganizationsClient({ region: aws.homeRegion, ...boundedRequestHandler(), ...(aws.client.endpoint === undefined ? {} : { endpoint: aws.client.endpoint }) });
     try {
       for (const account of await listActiveAccounts(client)) {
         if (targets.has(account.id) || account.id === caller) continue;

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { WARD_VERSION } from '../core/version.js';
 import { UserError } from '../core/errors.js';
 import { COMMANDS, requestedCommand, type SetExitCode } from './commands/index.js';
+import { explainSystemError } from '../core/system-errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -44,6 +45,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof UserError) {
       process.stderr.write(`ward: ${error.message}\n`);
+      return EXIT_CANNOT_RUN;
+    }
+    const explained = explainSystemError(error);
+    if (explained !== undefined) {
+      process.stderr.write(`ward: ${explained}\n`);
       return EXIT_CANNOT_RUN;
     }
     const detail = process.env['WARD_DEBUG'] ? `\n${(error as Error).stack ?? ''}` : ' (set WARD_DEBUG=1 for details)';

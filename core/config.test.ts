@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, HIPAA_6Y_RETENTION_DAYS, loadConfig, parseConfig } from './config.js';
+import { ConfigError, HIPAA_6Y_RETENTION_DAYS, loadConfig, MAX_CONFIG_BYTES, parseConfig } from './config.js';
 import { UserError } from './errors.js';
 
 const CONTROLS = ['aws-ebs-volume-encrypted', 'aws-log-retention'];
@@ -28,6 +28,7 @@ describe('ward.config.yml', () => {
       aws: { includeCurrentAccount: true, accounts: [] },
       scan: { concurrency: 32 },
       mutes: [],
+      muteLimits: { maxDays: 365, warnShare: 0.25 },
     });
   });
 
@@ -161,9 +162,60 @@ describe('mutes in ward.config.yml', () => {
       'ward.config.yml:2:5: mutes[0].owner: missing required field "owner"',
       'ward.config.yml:2:13: mutes[0].reason: expected at least 10 character(s), found string "short"',
     ]);
-    expect(problemsOf('mutes:\n  - controls: [aws-nope]\n    reason: a good reason here\n    owner: me\n    expires: 2027-02-30\n')).toEqual([
+    expect(problemsOf('mutes:\n  - controls: [aws-nope]\n    broad: true\n    reason: a good reason here\n    owner: me\n    expires: 2027-02-30\n')).toEqual([
       'ward.config.yml:2:16: mutes[0].controls[0]: expected a known control id, found "aws-nope"',
-      'ward.config.yml:5:14: mutes[0].expires: expected a real calendar date, found "2027-02-30"',
+      'ward.config.yml:6:14: mutes[0].expires: expected a real calendar date, found "2027-02-30"',
     ]);
+  });
+
+  const TODAY = new Date('2026-12-04T10:00:00Z');
+  const mute = (lines: string): string => `mutes:\n  - ${lines}\n    reason: a good reason here\n    owner: me\n`;
+  const problemsAt = (text: string, today = TODAY): string[] => {
+    try {
+      parseConfig(text, 'ward.config.yml', CONTROLS, today);
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems.map((p) => `${p.path}: ${p.text}`);
+    }
+  };
+
+  it('caps a mute at one year ahead of today by default, and at muteLimits.maxDays when set', () => {
+    const forever = mute('controls: ["*"]\n    broad: true\n    expires: 9999-12-31');
+    expect(problemsAt(forever)).toEqual([
+      'mutes[0].expires: expected a date no later than 2027-12-04 (at most 365 days ahead; muteLimits.maxDays), found 9999-12-31: renew accepted risks instead of muting for ever',
+    ]);
+    expect(problemsAt(mute('controls: [aws-ebs-volume-encrypted]\n    resources: [vol-1]\n    expires: 2027-12-04'))).toEqual([]);
+    expect(problemsAt(`muteLimits: { maxDays: 30 }\n${mute('controls: [aws-ebs-volume-encrypted]\n    resources: [vol-1]\n    expires: 2027-01-04')}`)).toEqual([
+      'mutes[0].expires: expected a date no later than 2027-01-03 (at most 30 days ahead; muteLimits.maxDays), found 2027-01-04: renew accepted risks instead of muting for ever',
+    ]);
+  });
+
+  it('makes a mute that matches every control or every resource say broad: true', () => {
+    expect(problemsAt(mute('controls: ["*"]\n    expires: 2027-06-30'))).toEqual([
+      'mutes[0]: this mute matches every control and every resource; narrow it (controls, resources or tags) or add `broad: true` to say that is intended',
+    ]);
+    expect(problemsAt(mute('accounts: ["111122223333"]\n    resources: ["**"]\n    controls: [aws-ebs-volume-encrypted]\n    expires: 2027-06-30'))).toEqual([
+      'mutes[0]: this mute matches every resource; narrow it (controls, resources or tags) or add `broad: true` to say that is intended',
+    ]);
+    expect(problemsAt(mute('tags: { env: sandbox }\n    expires: 2027-06-30'))).toEqual([
+      'mutes[0]: this mute matches every control; narrow it (controls, resources or tags) or add `broad: true` to say that is intended',
+    ]);
+    expect(problemsAt(mute('controls: ["*"]\n    broad: true\n    expires: 2027-06-30'))).toEqual([]);
+  });
+});
+
+describe('hostile configuration files', () => {
+  it('rejects a YAML alias bomb with one line saying what to do', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'organizationName: [*d,*d,*d,*d,*d,*d,*d,*d,*d]'].join('\n');
+    expect(() => parseConfig(bomb, 'ward.config.yml', CONTROLS)).toThrow(/ward.config.yml uses YAML aliases .*excessive alias count.*Fix: write the values out/);
+  });
+
+  it('refuses a configuration over the size cap before parsing it', () => {
+    const huge = `organizationName: "${'x'.repeat(MAX_CONFIG_BYTES)}"\n`;
+    expect(() => parseConfig(huge, 'big.yml', CONTROLS)).toThrow(/big.yml is larger than 4 MiB, Ward's limit/);
+  });
+
+  it('reads at most the cap from an endless file such as /dev/zero', () => {
+    expect(() => loadConfig('/dev/zero', true, CONTROLS)).toThrow(/\/dev\/zero is larger than 4 MiB/);
   });
 });

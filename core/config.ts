@@ -5,9 +5,9 @@ import { Ajv } from 'ajv';
 import { explainSchemaErrors, formatPath, type PathSegment } from './schema-errors.js';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { UserError } from './errors.js';
-import { FileTooLargeError, formatCap, readFileCapped } from './read-capped.js';
+import { FileTooLargeError, readFileCapped } from './read-capped.js';
 import type { Thresholds } from './model.js';
-import type { MuteRule } from './mutes.js';
+import { broadness, DEFAULT_MUTE_LIMITS, latestExpiry, type MuteLimits, type MuteRule } from './mutes.js';
 
 export interface AwsAccountConfig {
   id: string;
@@ -33,6 +33,7 @@ export interface WardConfig {
   };
   scan: { concurrency: number; maxAttempts?: number };
   mutes: MuteRule[];
+  muteLimits: MuteLimits;
   /** Present when Google Cloud is configured: the scopes to read (projects/…, folders/…, organizations/…). */
   gcp?: { scopes: string[] };
   /** Present when Azure is configured: the subscriptions to read (none listed: every one the identity can list). */
@@ -141,7 +142,16 @@ export const CONFIG_SCHEMA = {
           expires: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'an expiry date as YYYY-MM-DD' },
           approvedBy: { type: 'string', minLength: 2, description: 'who approved accepting the risk (optional)' },
           ticket: { type: 'string', minLength: 1, description: 'a ticket id or URL recording the decision (optional)' },
+          broad: { type: 'boolean', description: 'true to accept a mute that matches every control or every resource' },
         },
+      },
+    },
+    muteLimits: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        maxDays: { type: 'integer', minimum: 1, maximum: 3660, description: 'the longest mute lifetime in days from today' },
+        warnShare: { type: 'number', minimum: 0, maximum: 1, description: 'a share of failing findings between 0 and 1' },
       },
     },
     scan: {
@@ -164,6 +174,7 @@ interface RawConfig {
   aws?: { includeCurrentAccount?: boolean; regions?: string[]; accounts?: AwsAccountConfig[]; memberRole?: { name: string; externalId?: string } };
   scan?: { concurrency?: number; maxAttempts?: number };
   mutes?: MuteRule[];
+  muteLimits?: Partial<MuteLimits>;
   gcp?: { scopes: string[] };
   azure?: { subscriptions?: string[] };
 }
@@ -200,6 +211,7 @@ function applyDefaults(raw: RawConfig): WardConfig {
     aws: { includeCurrentAccount: raw.aws?.includeCurrentAccount ?? true, accounts: raw.aws?.accounts ?? [] },
     scan: { concurrency: raw.scan?.concurrency ?? 32 },
     mutes: raw.mutes ?? [],
+    muteLimits: { ...DEFAULT_MUTE_LIMITS, ...raw.muteLimits },
   };
   if (raw.profile !== undefined) config.profile = raw.profile;
   if (raw.aws?.regions !== undefined) config.aws.regions = raw.aws.regions;
@@ -211,7 +223,7 @@ function applyDefaults(raw: RawConfig): WardConfig {
 }
 
 /** Checks that JSON Schema cannot express: duplicates, and ids that contradict each other. */
-function crossCheck(config: RawConfig, knownControls: readonly string[]): Array<{ path: PathSegment[]; text: string }> {
+function crossCheck(config: RawConfig, knownControls: readonly string[], today: Date): Array<{ path: PathSegment[]; text: string }> {
   const problems: Array<{ path: PathSegment[]; text: string }> = [];
   if (config.organization === true && config.aws?.memberRole === undefined) {
     problems.push({ path: ['organization'], text: 'expected aws.memberRole (the role name every member account has) when organization is true, found none' });
@@ -226,10 +238,21 @@ function crossCheck(config: RawConfig, knownControls: readonly string[]): Array<
     if (first !== undefined) problems.push({ path: ['aws', 'accounts', i, 'id'], text: `account ${account.id} is already listed at aws.accounts[${first}]` });
     else seen.set(account.id, i);
   });
+  const maxDays = config.muteLimits?.maxDays ?? DEFAULT_MUTE_LIMITS.maxDays;
+  const latest = latestExpiry(today, { maxDays });
   (config.mutes ?? []).forEach((mute, i) => {
     const day = new Date(`${mute.expires}T00:00:00Z`);
     if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== mute.expires) {
       problems.push({ path: ['mutes', i, 'expires'], text: `expected a real calendar date, found "${mute.expires}"` });
+    } else if (mute.expires > latest) {
+      problems.push({
+        path: ['mutes', i, 'expires'],
+        text: `expected a date no later than ${latest} (at most ${maxDays} days ahead; muteLimits.maxDays), found ${mute.expires}: renew accepted risks instead of muting for ever`,
+      });
+    }
+    const broad = broadness(mute);
+    if (broad.length > 0 && mute.broad !== true) {
+      problems.push({ path: ['mutes', i], text: `this mute matches ${broad.join(' and ')}; narrow it (controls, resources or tags) or add \`broad: true\` to say that is intended` });
     }
     (mute.controls ?? []).forEach((id, j) => {
       if (!id.includes('*') && !knownControls.includes(id)) problems.push({ path: ['mutes', i, 'controls', j], text: `expected a known control id, found "${id}"` });
@@ -241,7 +264,18 @@ function crossCheck(config: RawConfig, knownControls: readonly string[]): Array<
   return problems;
 }
 
-export function parseConfig(text: string, file: string, knownControls: readonly string[]): WardConfig {
+/** Largest configuration file Ward reads; a real one (1,000 accounts, hundreds of mutes) is well under 1 MiB. */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+/** YAML aliases per document: enough for anchors shared by mutes, far too few for an alias bomb. */
+export const MAX_CONFIG_ALIASES = 100;
+
+const tooLarge = (file: string): UserError =>
+  new UserError(`${file} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB, Ward's limit for a configuration file; nothing was scanned or written. Fix: remove what does not belong in it.`);
+
+export function parseConfig(text: string, file: string, knownControls: readonly string[], today: Date = new Date()): WardConfig {
+  if (Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES) {
+    throw tooLarge(file);
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const locate = (path: readonly PathSegment[]): Pick<ConfigProblem, 'line' | 'column'> => {
@@ -263,12 +297,22 @@ export function parseConfig(text: string, file: string, knownControls: readonly 
       }),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES }) ?? {};
+  } catch (error) {
+    if (/alias/i.test((error as Error).message)) {
+      throw new UserError(
+        `${file} uses YAML aliases (*name) more than ${MAX_CONFIG_ALIASES} times or nests them (excessive alias count); nothing was scanned or written. Fix: write the values out instead of expanding aliases.`,
+      );
+    }
+    throw error;
+  }
   if (!validate(raw)) {
     const problems = explainSchemaErrors(validate.errors ?? [], raw).map(({ path, text }) => ({ path: formatPath(path), ...locate(path), text }));
     throw new ConfigError(file, problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   }
-  const cross = crossCheck(raw, knownControls);
+  const cross = crossCheck(raw, knownControls, today);
   if (cross.length > 0) {
     const located = cross.map((p) => ({ path: formatPath(p.path), ...locate(p.path), text: p.text }));
     throw new ConfigError(file, located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
@@ -276,17 +320,17 @@ export function parseConfig(text: string, file: string, knownControls: readonly 
   return applyDefaults(raw);
 }
 
-/** Reads the file if it exists; with no file, the defaults apply (scan the current account). */
-/** Read with a cap, so `--config /dev/zero` (or a FIFO, or a huge file) is refused, not hung on. */
-export const CONFIG_MAX_BYTES = 4 * 1024 * 1024;
-
+/**
+ * Reads the file if it exists; with no file, the defaults apply (scan the current account). Read with
+ * a cap, so `--config /dev/zero` (or a FIFO, or a huge file) is refused, not hung on.
+ */
 export function loadConfig(file: string, required: boolean, knownControls: readonly string[]): WardConfig {
   let text: string;
   try {
-    text = readFileCapped(file, CONFIG_MAX_BYTES).toString('utf8');
+    text = readFileCapped(file, MAX_CONFIG_BYTES).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !required) return applyDefaults({});
-    if (error instanceof FileTooLargeError) throw new UserError(`Configuration ${file} is larger than ${formatCap(CONFIG_MAX_BYTES)}; nothing was scanned. Fix: point --config at a ward.config.yml.`);
+    if (error instanceof FileTooLargeError) throw tooLarge(file);
     throw new UserError(`Cannot read configuration ${file}: ${(error as Error).message}. Fix: check the --config path.`);
   }
   return parseConfig(text, file, knownControls);

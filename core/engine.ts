@@ -9,6 +9,7 @@ import { datasetsOf } from './control.js';
 import { findingId, newScanId, scopeResource } from './ids.js';
 import type { CoverageGap, Finding, Provider, ReadIdentity, ScanDocument, ScannedTarget, Thresholds } from './model.js';
 import { severityRank } from './model.js';
+import { limitErrorOf, readLimits, withReadDeadline } from './limits.js';
 import { WARD_VERSION } from './version.js';
 
 export const GLOBAL_REGION = 'global';
@@ -80,6 +81,14 @@ export interface ScanOptions {
   keepGoing?: () => boolean;
   /** A continuation part: account-wide controls were judged by the first part. */
   skipAccountScope?: boolean;
+  /** One read (a dataset in a scope, all pages and retries; also opening a target, listing its regions). Default: readLimits(). */
+  readDeadlineMs?: number;
+}
+
+/** A provider's classification, unless one of Ward's own bounds stopped the read (core/limits.ts). */
+function failureOf(session: Pick<TargetSession, 'describeFailure'>, error: unknown, api: string): ReadFailure {
+  const limit = limitErrorOf(error);
+  return limit === undefined ? session.describeFailure(error, api) : { api, code: limit.code, reason: limit.reason };
 }
 
 type DatasetState = { ok: true; collected: Collected<unknown> } | { ok: false; failure: ReadFailure } | { ok: false; deferred: true };
@@ -197,10 +206,11 @@ class TargetScan {
       if (region !== GLOBAL_REGION && this.options.keepGoing?.() === false) return { ok: false, deferred: true };
       const readAt = (this.options.now?.() ?? new Date()).toISOString();
       try {
-        const items = await this.session.collect(dataset, region);
+        const deadline = this.options.readDeadlineMs ?? readLimits().readDeadlineMs;
+        const items = await withReadDeadline(deadline, `${dataset.api} in ${region}`, () => this.session.collect(dataset, region));
         return { ok: true, collected: { items, api: dataset.api, region, readAt } };
       } catch (error) {
-        const failure = this.session.describeFailure(error, dataset.api);
+        const failure = failureOf(this.session, error, dataset.api);
         const affected = this.controls.filter((c) => datasetsOf(c).some((d) => d.key === dataset.key)).map((c) => c.id);
         this.gaps.push({ provider: this.session.provider, account: this.session.account, region, ...failure, controls: affected });
         return { ok: false, failure };
@@ -276,6 +286,7 @@ export async function runScan(options: ScanOptions): Promise<ScanDocument> {
   const startedAt = now();
   const limit = pLimit(options.concurrency ?? 32);
   const openLimit = pLimit(options.targetConcurrency ?? 16);
+  const deadline = options.readDeadlineMs ?? readLimits().readDeadlineMs;
   const progress: ScanProgress = { targetsDone: 0, targetsTotal: 0, regionsDone: 0, regionsTotal: 0 };
   const report = () => options.onProgress?.({ ...progress });
 
@@ -289,7 +300,14 @@ export async function runScan(options: ScanOptions): Promise<ScanDocument> {
   const results = await Promise.all(
     jobs.map(({ plan, target, controls }) =>
       openLimit(async (): Promise<TargetResult> => {
-        const opening = await target.open();
+        let opening: TargetOpening;
+        try {
+          opening = await withReadDeadline(deadline, `opening ${plan.provider} ${target.account}`, () => target.open());
+        } catch (error) {
+          const limit = limitErrorOf(error);
+          if (limit === undefined) throw error;
+          opening = { ok: false, provider: plan.provider, account: target.account, failure: { api: 'open', code: limit.code, reason: limit.reason } };
+        }
         if (!opening.ok) {
           progress.targetsDone += 1;
           report();
@@ -299,9 +317,9 @@ export async function runScan(options: ScanOptions): Promise<ScanDocument> {
         try {
           let regions: RegionList;
           try {
-            regions = await session.regions(options.regions);
+            regions = await withReadDeadline(deadline, session.regionsApi, () => session.regions(options.regions));
           } catch (error) {
-            return unopenedTarget(plan.provider, session.account, session.name, session.describeFailure(error, session.regionsApi), controls, options.thresholds);
+            return unopenedTarget(plan.provider, session.account, session.name, failureOf(session, error, session.regionsApi), controls, options.thresholds);
           }
           progress.regionsTotal += regions.enabled.length;
           report();

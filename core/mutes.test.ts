@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyMutes, muteExpired, muteMatches, type MuteRule } from './mutes.js';
+import { applyMutes, globMatches, muteExpired, muteMatches, mutedShare, muteShareWarning, type MuteRule } from './mutes.js';
 import { ACCOUNT, finding, scanOf } from '../test/support/findings.js';
 
 const rule = (overrides: Partial<MuteRule>): MuteRule => ({ reason: 'Accepted by the risk board', owner: 'secops', expires: '2026-12-31', ...overrides });
@@ -51,5 +51,55 @@ describe('mutes', () => {
       approvedBy: 'Security Officer',
       ticket: 'RISK-142',
     });
+  });
+});
+
+describe('mute matching against hostile input', () => {
+  it('does not take prototype properties for tags: constructor, toString, __proto__ match no untagged resource', () => {
+    const untagged = finding('vol-x', 'FAIL');
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf']) {
+      expect(muteMatches(rule({ tags: { [key]: '*' } }), untagged), key).toBe(false);
+    }
+    const scan = scanOf([untagged, finding('vol-y', 'FAIL')]);
+    expect(applyMutes(scan, [rule({ tags: { constructor: '*' } })], new Date('2026-11-23T00:00:00Z')).scan.results.map((f) => f.status)).toEqual(['FAIL', 'FAIL']);
+  });
+
+  it('matches star globs like the anchored regex did', () => {
+    const cases: Array<[string, string, boolean]> = [
+      ['*', '', true],
+      ['a*', 'a', true],
+      ['*a*a', 'aa', true],
+      ['*a*a', 'a', false],
+      ['a*b*c', 'abc', true],
+      ['a*b*c', 'acb', false],
+      ['ab*ba', 'aba', false],
+      ['x**y', 'xy', true],
+      ['vol-0scratch', 'vol-0scratch1', false],
+      ['arn:aws:logs:*:*:log-group:/ecs/*-staging', 'arn:aws:logs:eu-west-1:1:log-group:/ecs/app-staging', true],
+    ];
+    for (const [pattern, text, expected] of cases) expect(globMatches(pattern, text), `${pattern} ~ ${text}`).toBe(expected);
+  });
+
+  it('matches pathological globs in linear time (no backtracking)', () => {
+    // Each took 11-41 s with the old `.*` regex; a loose bound keeps this fast on a busy machine.
+    const started = performance.now();
+    expect(globMatches('*a*a*a*a*a*a*b', 'a'.repeat(100))).toBe(false);
+    const arn = `arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/${'a-'.repeat(256)}`;
+    expect(arn.length).toBeGreaterThan(560);
+    expect(globMatches('arn:aws:logs:*:*:log-group:/ecs/*-*-*-*-staging', arn)).toBe(false);
+    expect(globMatches(`${'*a'.repeat(20)}*b`, 'a'.repeat(5000))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});
+
+describe('the share of failing findings hidden by mutes', () => {
+  it('warns loudly above the limit and stays quiet at or below it', () => {
+    const results = [...Array(3).fill({ status: 'MUTED' }), { status: 'FAIL' }, { status: 'PASS' }] as Array<{ status: 'MUTED' | 'FAIL' | 'PASS' }>;
+    expect(mutedShare(results)).toEqual({ muted: 3, failing: 4 });
+    expect(muteShareWarning(mutedShare(results), 0.25)).toBe(
+      'WARNING: accepted risks (mutes) hide 3 of 4 failing findings (75%, above the 25% limit set by muteLimits.warnShare). Review the mutes in the configuration.',
+    );
+    expect(muteShareWarning(mutedShare(results), 0.75)).toBeUndefined();
+    expect(muteShareWarning({ muted: 0, failing: 0 }, 0)).toBeUndefined();
   });
 });

@@ -48,6 +48,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     week,
     organization: settings.organizationName,
     mutes: settings.mutes,
+    muteWarnShare: settings.muteLimits.warnShare,
     now,
     ...(evidenceSigner === undefined ? {} : { signer: evidenceSigner }),
   });

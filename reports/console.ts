@@ -66,6 +66,8 @@ export interface SummaryOptions {
   width?: number;
   /** Lifecycle changes against the previous scan. */
   changes?: { new: number; reopened: number; resolved: number };
+  /** Shown loudly when mutes hide more than the configured share of failing findings. */
+  muteWarning?: string;
 }
 
 export function renderScanSummary(scan: ScanDocument, options: SummaryOptions = {}): string {
@@ -85,6 +87,7 @@ export function renderScanSummary(scan: ScanDocument, options: SummaryOptions = 
   }
   const muted = scan.results.filter((f) => f.status === 'MUTED').length;
   if (muted > 0) out.push(`${muted} failing finding(s) muted by accepted risks in the configuration.`);
+  if (options.muteWarning !== undefined) out.push('', options.muteWarning, '');
   out.push('');
   out.push(summaryByArea(scan));
   out.push('');

@@ -25,7 +25,7 @@ import {
   type Status,
   type Thresholds,
 } from '../core/model.js';
-import { muteExpired, muteMatches, type MuteRule } from '../core/mutes.js';
+import { DEFAULT_MUTE_LIMITS, muteExpired, muteMatches, muteShareWarning, type MuteRule } from '../core/mutes.js';
 import type { AccountState, ScanStore } from '../core/store/scans.js';
 import { WARD_VERSION } from '../core/version.js';
 import { failingBySeverity, planPosture, selectResults, type PosturePlan } from './posture.js';
@@ -226,6 +226,8 @@ export interface ReportData {
   notAssessable: FindingRow[];
   mutes: MuteRow[];
   recordedMutes: RecordedMute[];
+  /** Set when mutes hide more than the configured share of the posture's failing findings. */
+  muteWarning?: string;
   /** Findings resolved this week that the posture no longer lists (the resource is gone). */
   resolvedAbsent: ResolvedRef[];
   /** The rows' messages and evidence excerpts. */
@@ -243,6 +245,8 @@ export interface CollectOptions {
   organization: string;
   mutes: readonly MuteRule[];
   now: Date;
+  /** muteLimits.warnShare: say loudly when mutes hide more than this share of failing findings. */
+  muteWarnShare?: number;
 }
 
 const lifecycleKey = (provider: string, account: string, id: string): string => `${provider}:${account}|${id}`;
@@ -668,9 +672,15 @@ export async function collectReportData(store: ScanStore, options: CollectOption
     notAssessable,
     mutes,
     recordedMutes: [...recorded.values()],
+    ...muteWarningOf(totals.results, options.muteWarnShare),
     resolvedAbsent,
     texts,
   };
+}
+
+function muteWarningOf(results: StatusCounts, warnShare: number | undefined): { muteWarning?: string } {
+  const warning = muteShareWarning({ muted: results.MUTED, failing: results.MUTED + results.FAIL }, warnShare ?? DEFAULT_MUTE_LIMITS.warnShare);
+  return warning === undefined ? {} : { muteWarning: warning };
 }
 
 /** Controls with open findings first (worst first), then the rest by id. */

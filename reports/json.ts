@@ -95,6 +95,7 @@ export function reportHead(data: ReportData): Record<string, unknown> {
     mutes: {
       rules: data.mutes,
       recorded: data.recordedMutes,
+      ...(data.muteWarning === undefined ? {} : { warning: data.muteWarning }),
     },
   };
 }

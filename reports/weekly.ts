@@ -24,6 +24,8 @@ export interface WeeklyEvidenceOptions {
   organization: string;
   /** The configuration's mutes, for the report's mutes section. */
   mutes: MuteRule[];
+  /** muteLimits.warnShare from the configuration. */
+  muteWarnShare?: number;
   signer?: EvidenceSigner;
   now?: Date;
   fonts?: FontFiles;
@@ -99,7 +101,7 @@ export async function buildWeeklyEvidence(store: ScanStore, options: WeeklyEvide
 
   let t = performance.now();
   preloadFonts(options.fonts);
-  const data = await collectReportData(store, { week, organization: options.organization, mutes: options.mutes, now });
+  const data = await collectReportData(store, { week, organization: options.organization, mutes: options.mutes, now, ...(options.muteWarnShare === undefined ? {} : { muteWarnShare: options.muteWarnShare }) });
   stage('collect', t);
 
   const keys: WeeklyEvidenceKeys = { ...reportKeys(week.id), bundle: bundleKey(week.id), manifest: manifestKey(week.id) };

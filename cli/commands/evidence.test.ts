@@ -48,7 +48,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ward-cli-report-'));
   await buildSampleStore(join(dir, 'store'), { week: '2026-W47', accounts: 1, resourcesPerControl: 3, weeks: 2 });
   config = join(dir, 'ward.config.yml');
-  writeFileSync(config, 'organizationName: Acme Health\nmutes:\n  - controls: [aws-ssh-not-open]\n    reason: Bastion being retired\n    owner: ops@example.com\n    expires: "2099-01-31"\n');
+  // Mutes may last at most a year from the day the configuration is read (muteLimits.maxDays).
+  const expires = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+  writeFileSync(config, `organizationName: Acme Health\nmutes:\n  - controls: [aws-ssh-not-open]\n    broad: true\n    reason: Bastion being retired\n    owner: ops@example.com\n    expires: "${expires}"\n`);
   keyFile = join(dir, 'evidence.key');
   writeFileSync(keyFile, randomBytes(32).toString('base64'));
 });

@@ -82,6 +82,7 @@ export function registerReport(program: Command): void {
         ...(flags.week === undefined ? {} : { week: flags.week }),
         organization,
         mutes: config.mutes,
+        muteWarnShare: config.muteLimits.warnShare,
         ...(signer === undefined ? {} : { signer }),
       });
       const week = parseIsoWeek(out.week);

@@ -71,7 +71,7 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
         progress.done();
       }
       const document = outcome.scan;
-      const summary = renderScanSummary(document, { width: process.stdout.columns ?? 100, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }) });
+      const summary = renderScanSummary(document, { width: process.stdout.columns ?? 100, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }), ...(outcome.muteWarning === undefined ? {} : { muteWarning: outcome.muteWarning }) });
       if (flags.output === 'json') {
         process.stderr.write(`${summary}\n`);
         await writeJson(process.stdout, document);

@@ -20,6 +20,7 @@ import { isThrottling } from './errors.js';
 import { EC2_LEAN_LISTS } from './collectors/ec2.js';
 import { RDS_LEAN_LISTS } from './collectors/rds.js';
 import { readListsLean } from './lean-xml.js';
+import { boundedRequestHandler, type BoundedHttpHandler } from './http.js';
 
 export interface AwsClientSettings {
   /** Overrides the SDK's own endpoint resolution; normally left unset so AWS_ENDPOINT_URL applies. */
@@ -39,6 +40,7 @@ interface ClientConfig {
   endpoint?: string;
   maxAttempts: number;
   retryMode: string;
+  requestHandler: BoundedHttpHandler;
 }
 
 interface MiddlewareHost<I extends object, O extends MetadataBearer> {
@@ -126,7 +128,7 @@ export class AwsClients {
     const key = `${service}/${region}`;
     const existing = this.cache.get(key);
     if (existing !== undefined) return existing as T;
-    const config: ClientConfig = { region, ...this.retry };
+    const config: ClientConfig = { region, ...this.retry, ...boundedRequestHandler() };
     if (this.credentials !== undefined) config.credentials = this.credentials;
     if (this.settings.endpoint !== undefined) config.endpoint = this.settings.endpoint;
     const client = create(config);

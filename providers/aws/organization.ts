@@ -2,6 +2,7 @@
 // closing and closed accounts cannot be read and would only produce ERROR noise.
 
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
+import { guardPages } from '../../core/limits.js';
 import type { Account } from '@aws-sdk/client-organizations';
 
 export { ORGANIZATION_ACTIONS } from './datasets.js';
@@ -18,7 +19,7 @@ export function isActive(account: Pick<Account, 'State' | 'Status'>): boolean {
 
 export async function listActiveAccounts(client: OrganizationsClient): Promise<OrganizationAccount[]> {
   const accounts: OrganizationAccount[] = [];
-  for await (const page of paginateListAccounts({ client }, {})) {
+  for await (const page of guardPages('organizations:ListAccounts', paginateListAccounts({ client }, {}), (p) => p.NextToken)) {
     for (const account of page.Accounts ?? []) {
       if (account.Id === undefined || !isActive(account)) continue;
       accounts.push(account.Name === undefined ? { id: account.Id } : { id: account.Id, name: account.Name });

@@ -12,6 +12,7 @@ import { UserError } from '../../core/errors.js';
 import { PromiseMemo } from '../../core/memo.js';
 import { AwsClients, resolveRetrySettings, type AwsClientSettings } from './clients.js';
 import { AWS_FETCHERS } from './collectors/index.js';
+import { boundedRequestHandler } from './http.js';
 import { errorCode, errorMessage, isMissingCredentials, isThrottling } from './errors.js';
 
 export const ROLE_SESSION_NAME = 'ward-scan';
@@ -159,7 +160,7 @@ async function openCurrent(target: AwsTarget, options: AwsPlanOptions, maxAttemp
 }
 
 async function openMember(member: AwsTarget & { roleArn: string }, options: AwsPlanOptions, maxAttempts: number): Promise<TargetOpening> {
-  const clientConfig = { region: options.homeRegion, ...(options.client.endpoint === undefined ? {} : { endpoint: options.client.endpoint }) };
+  const clientConfig = { region: options.homeRegion, ...boundedRequestHandler(), ...(options.client.endpoint === undefined ? {} : { endpoint: options.client.endpoint }) };
   const credentials = sharedCredentials(
     fromTemporaryCredentials({
       params: {

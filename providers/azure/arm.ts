@@ -11,9 +11,7 @@ import type { AzureClientSettings } from './clients.js';
 import type { ArmResource, AzureResourceType, SubscriptionRecord } from './datasets.js';
 import { AZURE_API_VERSIONS } from './datasets.js';
 import { ArmError, isNotFound } from './errors.js';
-
-/** Stops a nextLink loop that never ends (a server bug), rather than reading forever. */
-const MAX_PAGES = 10_000;
+import { guardPages, PageGuard } from '../../core/limits.js';
 
 interface ArmListPage {
   value?: unknown[];
@@ -61,8 +59,10 @@ export class ArmReader {
   /** IDs of every resource of the type in the subscription (all pages). */
   async listIds(type: AzureResourceType): Promise<string[]> {
     const ids: string[] = [];
-    for await (const resource of this.resources.resources.list({ filter: `resourceType eq '${type}'` })) {
-      if (resource.id !== undefined) ids.push(resource.id);
+    const pages = this.resources.resources.list({ filter: `resourceType eq '${type}'` }).byPage();
+    // arm-resources 8 carries each page's nextLink as its continuationToken.
+    for await (const page of guardPages('Resources_List', pages, (p) => p.continuationToken)) {
+      for (const resource of page) if (resource.id !== undefined) ids.push(resource.id);
     }
     return ids;
   }
@@ -106,11 +106,13 @@ export class ArmReader {
   private async listAll<T>(path: string, apiVersion: string): Promise<T[]> {
     const items: T[] = [];
     let url: string | undefined = `${this.settings.endpoint}${path}?api-version=${encodeURIComponent(apiVersion)}`;
-    for (let page = 0; url !== undefined; page += 1) {
-      if (page >= MAX_PAGES) throw new ArmError('TooManyPages', `more than ${MAX_PAGES} pages from ${path}`, 0);
+    // The next link's host is checked by the pipeline (bounds.ts) before any token is sent.
+    const guard = new PageGuard(`GET ${path}`);
+    while (url !== undefined) {
       const body = (await this.get(url)) as ArmListPage;
       for (const item of body.value ?? []) items.push(item as T);
-      url = typeof body.nextLink === 'string' && body.nextLink !== '' ? body.nextLink : undefined;
+      const next = typeof body.nextLink === 'string' && body.nextLink !== '' ? body.nextLink : undefined;
+      url = guard.next(next) ? next : undefined;
     }
     return items;
   }

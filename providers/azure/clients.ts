@@ -13,8 +13,10 @@ import {
   type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential, type AccessToken, type TokenCredential } from '@azure/identity';
+import { readLimits } from '../../core/limits.js';
 import type { ApiMetrics } from '../../core/metrics.js';
 import { awsFederatedAzureCredential, azureFederationFromEnv } from './federation.js';
+import { boundedArmPolicy } from './bounds.js';
 
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
 export const PLACEHOLDER_TOKEN = 'ward-placeholder-token';
@@ -144,6 +146,8 @@ function configure(pipeline: Pipeline, settings: AzureClientSettings): void {
     pipeline.addPolicy(plainBearerPolicy(settings.credential, settings.scope));
   }
   if (settings.metrics !== undefined) instrument(pipeline, settings.metrics);
+  // Closest to the wire: every retry attempt gets its own timeout and origin check.
+  pipeline.addPolicy(boundedArmPolicy(settings.endpoint, readLimits()), { afterPhase: 'Sign' });
 }
 
 export function createSubscriptionClient(settings: AzureClientSettings): SubscriptionClient {

@@ -4,6 +4,7 @@
 
 import type { protos } from '@google-cloud/asset';
 import type { GcpAssetRef, GcpRecord } from './datasets.js';
+import { setOwn } from '../../core/own.js';
 
 type IAsset = protos.google.cloud.asset.v1.IAsset;
 type IStruct = protos.google.protobuf.IStruct;
@@ -30,7 +31,7 @@ export function valueToJson(value: IValue | null | undefined): JsonValue {
 /** A protobuf Struct as a plain JSON object. */
 export function structToJson(struct: IStruct | null | undefined): JsonObject {
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(struct?.fields ?? {})) out[key] = valueToJson(value);
+  for (const [key, value] of Object.entries(struct?.fields ?? {})) setOwn(out, key, valueToJson(value));
   return out;
 }
 

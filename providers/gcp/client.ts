@@ -13,6 +13,7 @@
 import { AssetServiceClient, type protos } from '@google-cloud/asset';
 import { GoogleAuth, OAuth2Client, type AuthClient } from 'google-auth-library';
 import { UserError } from '../../core/errors.js';
+import { currentReadSignal, PageGuard } from '../../core/limits.js';
 import type { ApiMetrics } from '../../core/metrics.js';
 import { federatedCredentials } from './federation.js';
 import { errorMessage, isMissingCredentials, RetriesExhausted, RETRY_CODES, Status } from './errors.js';
@@ -108,7 +109,9 @@ export class TransportAuth {
     if (this.metrics !== undefined) this.metrics.attempts += 1;
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const caller = init.signal ?? undefined;
-    const signal = caller === undefined ? timeout : AbortSignal.any([caller, timeout]);
+    // The read's deadline (core/limits.ts) aborts the attempt in flight too.
+    const others = [caller, currentReadSignal()].filter((s): s is AbortSignal => s !== undefined);
+    const signal = others.length === 0 ? timeout : AbortSignal.any([...others, timeout]);
     try {
       const options = { ...init, url: String(url), signal, validateStatus: () => true } as unknown as RequestOptions;
       const response = await this.inner.request<unknown>(options);
@@ -204,11 +207,12 @@ export class AssetApi {
   async listAssets(parent: string, assetTypes: readonly string[], contentType: ContentType): Promise<IAsset[]> {
     const assets: IAsset[] = [];
     let request: IListAssetsRequest | null = { parent, assetTypes: [...assetTypes], contentType, pageSize: this.pageSize };
+    const guard = new PageGuard(`cloudasset.assets.list ${parent}`);
     while (request !== null) {
       const [page, next]: [IAsset[], IListAssetsRequest | null] = await this.page(request);
       assets.push(...page);
       // The client returns the next request only when the response carried a nextPageToken.
-      request = next !== null && next !== undefined && typeof next.pageToken === 'string' && next.pageToken !== '' ? next : null;
+      request = next !== null && next !== undefined && typeof next.pageToken === 'string' && guard.next(next.pageToken) ? next : null;
     }
     return assets;
   }

@@ -210,6 +210,9 @@ function summary(p: Pager, data: ReportData): void {
     dy += 11.5;
   }
   p.y += boxH + 10;
+  if (data.muteWarning !== undefined) {
+    p.paragraph(data.muteWarning, { face: 'bold', size: 9, color: SEVERITY_COLORS.critical }, { gap: 8 });
+  }
 
   // Open findings by severity, then this week's changes.
   p.text('Open findings by severity', p.left, p.y, p.width, { face: 'bold', size: 9 });

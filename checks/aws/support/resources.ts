@@ -1,6 +1,7 @@
 // Helpers every AWS check uses to name resources the same way.
 
 import type { ResourceRef } from '../../../core/model.js';
+import { setOwn } from '../../../core/own.js';
 
 interface AwsTag {
   Key?: string | undefined;
@@ -10,7 +11,7 @@ interface AwsTag {
 export function tagsOf(tags: readonly AwsTag[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const tag of tags ?? []) {
-    if (tag.Key !== undefined) out[tag.Key] = tag.Value ?? '';
+    if (tag.Key !== undefined) setOwn(out, tag.Key, tag.Value ?? '');
   }
   return out;
 }

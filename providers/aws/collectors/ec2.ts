@@ -12,6 +12,7 @@ import {
 import { ebsDefaultEncryption, ec2NetworkInterfaces, ec2PrefixLists, ec2SecurityGroups, ec2Volumes, isAwsManagedPrefixList } from '../datasets.js';
 import type { NetworkInterfaceRecord, PrefixListRecord, SecurityGroupRecord, VolumeRecord } from '../datasets.js';
 import type { LeanList } from '../lean-xml.js';
+import { guardPages } from '../../../core/limits.js';
 import { fetcher, pick } from './fetcher.js';
 
 const VOLUME_FIELDS = ['VolumeId', 'Encrypted', 'KmsKeyId', 'State', 'Size', 'VolumeType', 'AvailabilityZone', 'Attachments', 'Tags'] as const;
@@ -39,7 +40,7 @@ export const EC2_LEAN_LISTS: readonly LeanList[] = [
 export const ec2Fetchers = [
   fetcher(ec2Volumes, async ({ clients, region }) => {
     const items: VolumeRecord[] = [];
-    for await (const page of paginateDescribeVolumes({ client: clients.ec2(region), pageSize: 500 }, {})) {
+    for await (const page of guardPages('ec2:DescribeVolumes', paginateDescribeVolumes({ client: clients.ec2(region), pageSize: 500 }, {}), (p) => p.NextToken)) {
       for (const volume of page.Volumes ?? []) items.push(pick(volume, VOLUME_FIELDS));
     }
     return items;
@@ -52,7 +53,7 @@ export const ec2Fetchers = [
 
   fetcher(ec2SecurityGroups, async ({ clients, region }) => {
     const items: SecurityGroupRecord[] = [];
-    for await (const page of paginateDescribeSecurityGroups({ client: clients.ec2(region), pageSize: 1000 }, {})) {
+    for await (const page of guardPages('ec2:DescribeSecurityGroups', paginateDescribeSecurityGroups({ client: clients.ec2(region), pageSize: 1000 }, {}), (p) => p.NextToken)) {
       for (const group of page.SecurityGroups ?? []) items.push(pick(group, GROUP_FIELDS));
     }
     return items;
@@ -61,12 +62,12 @@ export const ec2Fetchers = [
   fetcher(ec2PrefixLists, async ({ clients, region }) => {
     const client = clients.ec2(region);
     const items: PrefixListRecord[] = [];
-    for await (const page of paginateDescribeManagedPrefixLists({ client, pageSize: 100 }, {})) {
+    for await (const page of guardPages('ec2:DescribeManagedPrefixLists', paginateDescribeManagedPrefixLists({ client, pageSize: 100 }, {}), (p) => p.NextToken)) {
       for (const list of page.PrefixLists ?? []) {
         const record: PrefixListRecord = pick(list, PREFIX_LIST_FIELDS);
         if (list.PrefixListId !== undefined && !isAwsManagedPrefixList(list)) {
           const entries: NonNullable<PrefixListRecord['Entries']> = [];
-          for await (const part of paginateGetManagedPrefixListEntries({ client, pageSize: 100 }, { PrefixListId: list.PrefixListId })) {
+          for await (const part of guardPages('ec2:GetManagedPrefixListEntries', paginateGetManagedPrefixListEntries({ client, pageSize: 100 }, { PrefixListId: list.PrefixListId }), (p) => p.NextToken)) {
             for (const entry of part.Entries ?? []) entries.push(pick(entry, ['Cidr', 'Description']));
           }
           record.Entries = entries;
@@ -79,7 +80,7 @@ export const ec2Fetchers = [
 
   fetcher(ec2NetworkInterfaces, async ({ clients, region }) => {
     const items: NetworkInterfaceRecord[] = [];
-    for await (const page of paginateDescribeNetworkInterfaces({ client: clients.ec2(region), pageSize: 1000 }, {})) {
+    for await (const page of guardPages('ec2:DescribeNetworkInterfaces', paginateDescribeNetworkInterfaces({ client: clients.ec2(region), pageSize: 1000 }, {}), (p) => p.NextToken)) {
       for (const eni of page.NetworkInterfaces ?? []) items.push(pick(eni, INTERFACE_FIELDS));
     }
     return items;

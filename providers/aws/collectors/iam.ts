@@ -4,6 +4,7 @@ import { iamAccountSummary, iamCredentialReport } from '../datasets.js';
 import type { AccountSummaryRecord, CredentialReportRow } from '../datasets.js';
 import { errorCode } from '../errors.js';
 import { fetcher } from './fetcher.js';
+import { setOwn } from '../../../core/own.js';
 
 const REPORT_COLUMNS = ['user', 'arn', 'user_creation_time', 'password_enabled', 'password_last_used', 'mfa_active'] as const;
 
@@ -93,7 +94,7 @@ export const iamFetchers = [
     const response = await clients.iam().send(new GetAccountSummaryCommand({}));
     const summary: AccountSummaryRecord = {};
     for (const [key, value] of Object.entries(response.SummaryMap ?? {})) {
-      if (typeof value === 'number') summary[key] = value;
+      if (typeof value === 'number') setOwn(summary, key, value);
     }
     return [summary];
   }),

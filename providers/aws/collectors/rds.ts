@@ -2,6 +2,7 @@ import { DBClusterMessage$, DBInstanceMessage$, paginateDescribeDBClusters, pagi
 import { rdsClusters, rdsInstances } from '../datasets.js';
 import type { DbClusterRecord, DbInstanceRecord } from '../datasets.js';
 import type { LeanList } from '../lean-xml.js';
+import { guardPages } from '../../../core/limits.js';
 import { fetcher, pick } from './fetcher.js';
 
 const INSTANCE_FIELDS = [
@@ -29,7 +30,7 @@ export const RDS_LEAN_LISTS: readonly LeanList[] = [
 export const rdsFetchers = [
   fetcher(rdsInstances, async ({ clients, region }) => {
     const items: DbInstanceRecord[] = [];
-    for await (const page of paginateDescribeDBInstances({ client: clients.rds(region), pageSize: 100 }, {})) {
+    for await (const page of guardPages('rds:DescribeDBInstances', paginateDescribeDBInstances({ client: clients.rds(region), pageSize: 100 }, {}), (p) => p.Marker)) {
       for (const instance of page.DBInstances ?? []) items.push(pick(instance, INSTANCE_FIELDS));
     }
     return items;
@@ -37,7 +38,7 @@ export const rdsFetchers = [
 
   fetcher(rdsClusters, async ({ clients, region }) => {
     const items: DbClusterRecord[] = [];
-    for await (const page of paginateDescribeDBClusters({ client: clients.rds(region), pageSize: 100 }, {})) {
+    for await (const page of guardPages('rds:DescribeDBClusters', paginateDescribeDBClusters({ client: clients.rds(region), pageSize: 100 }, {}), (p) => p.Marker)) {
       for (const cluster of page.DBClusters ?? []) items.push(pick(cluster, CLUSTER_FIELDS));
     }
     return items;
