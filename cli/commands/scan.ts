@@ -4,7 +4,11 @@ import { CONTROL_IDS } from '../../checks/index.js';
 import { loadConfig } from '../../core/config.js';
 import { severityRank, type Provider, type ScanDocument, type Severity } from '../../core/model.js';
 import { renderScanSummary } from '../../reports/console.js';
-import { commaList, outputOption, providerOption, severityOption } from '../options.js';
+import { choiceOption, commaList, providerOption, severityOption } from '../options.js';
+import { renderOcsf } from '../../reports/ocsf.js';
+import { renderJunit } from '../../reports/junit.js';
+import { renderScanCsv } from '../../reports/scan-csv.js';
+import { lifecycleAfter, newFailuresAtOrAbove } from '../../app/scan-lifecycle.js';
 import { progressReporter } from '../progress.js';
 import { openStore } from '../../app/store.js';
 import { dispatchAlerts } from '../../alerts/dispatch.js';
@@ -17,9 +21,28 @@ interface ScanFlags {
   provider?: Provider[];
   accounts?: string[];
   regions?: string[];
-  output: 'table' | 'json';
+  output: ScanOutput;
   failOn?: Severity;
+  failOnNew?: Severity;
+  quiet?: boolean;
   store?: string;
+}
+
+export const SCAN_OUTPUTS = ['table', 'json', 'ocsf', 'csv', 'junit'] as const;
+export type ScanOutput = (typeof SCAN_OUTPUTS)[number];
+
+/** The machine-readable formats: the document on stdout, the human summary on stderr. */
+function renderDocument(output: Exclude<ScanOutput, 'table'>, document: ScanDocument, lifecycle: Parameters<typeof renderScanCsv>[1]): string {
+  switch (output) {
+    case 'json':
+      return `${JSON.stringify(document, null, 2)}\n`;
+    case 'ocsf':
+      return renderOcsf(document);
+    case 'csv':
+      return renderScanCsv(document, lifecycle);
+    case 'junit':
+      return renderJunit(document);
+  }
 }
 
 export function failingAtOrAbove(scan: ScanDocument, severity: Severity): number {
@@ -49,14 +72,16 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
     .option('--provider <name>', 'aws, gcp, azure or all (default: every provider configured)', providerOption)
     .option('--accounts <ids>', 'only these accounts, projects or subscriptions (comma-separated ids or names)', commaList)
     .option('--regions <names>', 'only these regions (comma-separated)', commaList)
-    .option('-o, --output <format>', 'table or json (json: the scan document on stdout, summary on stderr)', outputOption, 'table')
+    .option('-o, --output <format>', `${SCAN_OUTPUTS.join(', ')} (all but table: the document on stdout, the summary on stderr)`, choiceOption(SCAN_OUTPUTS), 'table')
     .option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity', severityOption)
+    .option('--fail-on-new <severity>', 'exit 1 when a new or reopened failing finding is at or above this severity', severityOption)
+    .option('-q, --quiet', 'print no summary or progress; only the document (with --output) and errors')
     .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
     .action(async (flags: ScanFlags) => {
       const configFile = flags.config ?? process.env['WARD_CONFIG'];
       const config = loadConfig(configFile ?? DEFAULT_CONFIG, configFile !== undefined, CONTROL_IDS);
       const store = openStore(flags.store);
-      const progress = progressReporter();
+      const progress = flags.quiet === true ? { update: () => undefined, done: () => undefined } : progressReporter();
       let outcome: ScanOutcome;
       try {
         outcome = await scan({
@@ -71,11 +96,12 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
         progress.done();
       }
       const document = outcome.scan;
+      const lifecycle = await lifecycleAfter(store, document);
       const summary = renderScanSummary(document, { width: process.stdout.columns ?? 100, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }) });
-      if (flags.output === 'json') {
-        process.stderr.write(`${summary}\n`);
-        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-      } else {
+      if (flags.output !== 'table') {
+        if (flags.quiet !== true) process.stderr.write(`${summary}\n`);
+        process.stdout.write(renderDocument(flags.output, document, lifecycle));
+      } else if (flags.quiet !== true) {
         process.stdout.write(`${summary}\n\nStored in ${store.blobs.location} as scan ${document.scanId}.\n`);
       }
       await sendAlerts(store);
@@ -83,6 +109,13 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
         const n = failingAtOrAbove(document, flags.failOn);
         if (n > 0) {
           process.stderr.write(`ward: ${n} failing finding(s) at or above ${flags.failOn}\n`);
+          setExitCode(1);
+        }
+      }
+      if (flags.failOnNew !== undefined) {
+        const n = newFailuresAtOrAbove(document, lifecycle, flags.failOnNew);
+        if (n > 0) {
+          process.stderr.write(`ward: ${n} new or reopened failing finding(s) at or above ${flags.failOnNew}\n`);
           setExitCode(1);
         }
       }

@@ -97,4 +97,30 @@ describe('ward scan against the sandbox', () => {
     expect((await wardScan(world(false), ['--fail-on', 'high'])).code).toBe(1);
     expect((await wardScan(world(false), ['--fail-on', 'critical'])).code).toBe(0);
   });
+
+  it('exits 1 with --fail-on-new only for findings this scan made new or reopened', async () => {
+    const first = await wardScan(world(false), ['--fail-on-new', 'high', '--quiet']);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toBe('');
+    expect(first.stderr).toContain('3 new or reopened failing finding(s) at or above high');
+    // The same findings again: still failing, but not new, so CI passes.
+    expect((await wardScan(world(false), ['--fail-on-new', 'high'])).code).toBe(0);
+    // The open SSH rule is new, but medium.
+    expect((await wardScan(world(true), ['--fail-on-new', 'high'])).code).toBe(0);
+  });
+
+  it('writes OCSF, CSV and JUnit documents on stdout with --output', async () => {
+    const ocsf = await wardScan(world(false), ['--output', 'ocsf']);
+    expect(ocsf.code).toBe(0);
+    const events = JSON.parse(ocsf.stdout) as Array<{ class_uid: number; cloud: { account: { uid: string } } }>;
+    expect(events.length).toBeGreaterThan(3);
+    expect(new Set(events.map((e) => [e.class_uid, e.cloud.account.uid].join()))).toEqual(new Set([`2003,${ACCOUNT}`]));
+    const csv = await wardScan(world(false), ['--output', 'csv']);
+    expect(csv.stdout.split('\r\n')).toHaveLength(events.length + 2);
+    const junit = await wardScan(world(false), ['--output', 'junit']);
+    expect(junit.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ward scan [^"]+" tests="\d+" failures="3"/);
+    const refused = await wardScan(world(false), ['--output', 'sarif']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('expected one of table, json, ocsf, csv, junit');
+  });
 });
