@@ -8,6 +8,7 @@ import { dispatchAlerts } from '../alerts/dispatch.js';
 import { enqueueContinuation, parseTargetMessage } from '../app/fanout.js';
 import { scan } from '../app/scan.js';
 import { config, keepGoingFor, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
+import { exportToSecurityHub } from './security-hub.js';
 
 export interface SqsRecord {
   messageId: string;
@@ -42,7 +43,8 @@ export async function handler(event: { Records?: SqsRecord[] }, context?: Lambda
           await enqueueContinuation(sqs, queueUrl, message, deferred);
         }
         const alerts = await dispatchAlerts(results, await slackWebhook());
-        log('scanTarget.done', { runId: message.runId, account: message.target.account, part: message.part, scanId: outcome.scan.scanId, deferred, alerts: alerts.status });
+        const securityHub = await exportToSecurityHub(results, outcome.scan);
+        log('scanTarget.done', { runId: message.runId, account: message.target.account, part: message.part, scanId: outcome.scan.scanId, deferred, alerts: alerts.status, securityHub });
       } catch (error) {
         log('scanTarget.failed', { messageId: record.messageId, error: (error as Error).message });
         failures.push({ itemIdentifier: record.messageId });

@@ -10,6 +10,7 @@ import { summarizeScan, type ScanSummary } from '../app/summary.js';
 import { resolveTargets } from '../app/targets.js';
 import { parseScanPayload } from './payload.js';
 import { config, keepGoingFor, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
+import { exportToSecurityHub } from './security-hub.js';
 
 export type ScanResponse =
   | ({ mode: 'inline'; alerts: string } & ScanSummary)
@@ -47,6 +48,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     ...(keepGoing === undefined ? {} : { keepGoing }),
   });
   const alerts = await dispatchAlerts(results, await slackWebhook());
+  await exportToSecurityHub(results, outcome.scan);
   const summary = summarizeScan(outcome.scan, outcome);
   log('scan.done', { scanId: summary.scanId, results: summary.results, alerts: alerts.status });
   return { mode: 'inline', ...summary, alerts: alerts.status };

@@ -13,6 +13,7 @@ import { progressReporter } from '../progress.js';
 import { openStore } from '../../app/store.js';
 import { dispatchAlerts } from '../../alerts/dispatch.js';
 import type { ScanStore } from '../../core/store/scans.js';
+import { UserError } from '../../core/errors.js';
 
 export const DEFAULT_CONFIG = 'ward.config.yml';
 
@@ -25,6 +26,7 @@ interface ScanFlags {
   failOn?: Severity;
   failOnNew?: Severity;
   quiet?: boolean;
+  securityHub?: boolean;
   store?: string;
 }
 
@@ -76,6 +78,7 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
     .option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity', severityOption)
     .option('--fail-on-new <severity>', 'exit 1 when a new or reopened failing finding is at or above this severity', severityOption)
     .option('-q, --quiet', 'print no summary or progress; only the document (with --output) and errors')
+    .option('--security-hub', 'import every result into AWS Security Hub (ASFF) in this account; region: WARD_SECURITY_HUB_REGION or AWS_REGION')
     .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
     .action(async (flags: ScanFlags) => {
       const configFile = flags.config ?? process.env['WARD_CONFIG'];
@@ -105,6 +108,15 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
         process.stdout.write(`${summary}\n\nStored in ${store.blobs.location} as scan ${document.scanId}.\n`);
       }
       await sendAlerts(store);
+      if (flags.securityHub === true) {
+        const { importToSecurityHub } = await import('../../app/security-hub.js');
+        const imported = await importToSecurityHub(document, lifecycle);
+        process.stderr.write(`Security Hub: imported ${imported.imported} finding(s) into ${imported.account} in ${imported.region} (${imported.calls} call(s)).\n`);
+        if (imported.failed.length > 0) {
+          for (const f of imported.failed.slice(0, 10)) process.stderr.write(`Security Hub refused ${f.id}: ${f.code} ${f.message}\n`);
+          throw new UserError(`Security Hub refused ${imported.failed.length} finding(s); the scan itself is stored.`);
+        }
+      }
       if (flags.failOn !== undefined) {
         const n = failingAtOrAbove(document, flags.failOn);
         if (n > 0) {

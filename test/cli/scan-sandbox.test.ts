@@ -123,4 +123,11 @@ describe('ward scan against the sandbox', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('expected one of table, json, ocsf, csv, junit');
   });
+
+  it('imports the results into Security Hub with --security-hub', async () => {
+    const { code, stdout, stderr } = await wardScan(world(false), ['--security-hub', '--output', 'json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as { results: unknown[] };
+    expect(stderr).toContain(`Security Hub: imported ${doc.results.length} finding(s) into ${ACCOUNT} in us-east-1 (1 call(s)).`);
+  });
 });

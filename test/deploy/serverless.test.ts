@@ -100,6 +100,16 @@ describe('serverless package (CloudFormation template)', () => {
     expect(JSON.stringify(bySid['Store']?.Resource)).toContain('StoreBucket');
     expect(bySid['TargetQueue']?.Resource).toEqual({ 'Fn::GetAtt': ['TargetQueue', 'Arn'] });
     expect(JSON.stringify(bySid['SlackWebhook']?.Resource)).toContain('parameter/ward/slack-webhook-url');
+    expect(bySid['SecurityHubImport']).toMatchObject({
+      Action: ['securityhub:BatchImportFindings'],
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default' },
+    });
+  });
+
+  it('leaves Security Hub off unless the securityHub param turns it on', () => {
+    for (const [, fn] of byType('AWS::Lambda::Function')) {
+      expect((fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['WARD_SECURITY_HUB']).toBe('false');
+    }
   });
 
   it('keeps its own logs at least as long as Ward’s retention threshold (six years)', () => {
