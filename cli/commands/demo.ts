@@ -4,6 +4,7 @@ import { scan } from '../../app/scan.js';
 import { openStore } from '../../app/store.js';
 import { renderScanSummary } from '../../reports/console.js';
 import { progressReporter } from '../progress.js';
+import { forStream } from '../colour.js';
 import { sendAlerts } from './scan.js';
 import { buildWeeklyEvidence } from '../../reports/weekly.js';
 import { hmacSignerFrom } from '../../reports/signing.js';
@@ -13,7 +14,8 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('What `npm start` runs: start the bundled sandbox cloud, scan it, store the findings and print the summary.')
     .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
-    .action(async (flags: { store?: string }) => {
+    .option('--no-color', 'no colours (also NO_COLOR); colour is only ever used on a terminal')
+    .action(async (flags: { store?: string; color?: boolean }) => {
       const config = demoConfig();
       const sandbox = await startDemoSandbox(config);
       try {
@@ -21,7 +23,8 @@ export function registerDemo(program: Command): void {
         const store = openStore(flags.store);
         const progress = progressReporter();
         const outcome = await scan({ config, store, onProgress: (p) => progress.update(p) }).finally(() => progress.done());
-        process.stdout.write(`${renderScanSummary(outcome.scan, { width: process.stdout.columns ?? 100, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }) })}\n`);
+        const summary = renderScanSummary(outcome.scan, { width: process.stdout.columns ?? 80, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }) });
+        process.stdout.write(`${forStream(summary, process.stdout, flags.color)}\n`);
         await sendAlerts(store);
         const signer = hmacSignerFrom();
         const evidence = await buildWeeklyEvidence(store, { organization: config.organizationName, mutes: config.mutes, ...(signer === undefined ? {} : { signer }) });

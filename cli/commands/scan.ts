@@ -10,6 +10,7 @@ import { renderJunit } from '../../reports/junit.js';
 import { renderScanCsv } from '../../reports/scan-csv.js';
 import { lifecycleAfter, newFailuresAtOrAbove } from '../../app/scan-lifecycle.js';
 import { progressReporter } from '../progress.js';
+import { forStream } from '../colour.js';
 import { openStore } from '../../app/store.js';
 import { dispatchAlerts } from '../../alerts/dispatch.js';
 import type { ScanStore } from '../../core/store/scans.js';
@@ -27,6 +28,7 @@ interface ScanFlags {
   failOnNew?: Severity;
   quiet?: boolean;
   securityHub?: boolean;
+  color?: boolean;
   store?: string;
 }
 
@@ -77,6 +79,7 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
     .option('-o, --output <format>', `${SCAN_OUTPUTS.join(', ')} (all but table: the document on stdout, the summary on stderr)`, choiceOption(SCAN_OUTPUTS), 'table')
     .option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity', severityOption)
     .option('--fail-on-new <severity>', 'exit 1 when a new or reopened failing finding is at or above this severity', severityOption)
+    .option('--no-color', 'no colours (also NO_COLOR); colour is only ever used on a terminal')
     .option('-q, --quiet', 'print no summary or progress; only the document (with --output) and errors')
     .option('--security-hub', 'import every result into AWS Security Hub (ASFF) in this account; region: WARD_SECURITY_HUB_REGION or AWS_REGION')
     .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
@@ -100,12 +103,12 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
       }
       const document = outcome.scan;
       const lifecycle = await lifecycleAfter(store, document);
-      const summary = renderScanSummary(document, { width: process.stdout.columns ?? 100, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }) });
+      const summary = renderScanSummary(document, { width: process.stdout.columns ?? 80, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }) });
       if (flags.output !== 'table') {
-        if (flags.quiet !== true) process.stderr.write(`${summary}\n`);
+        if (flags.quiet !== true) process.stderr.write(`${forStream(summary, process.stderr, flags.color)}\n`);
         process.stdout.write(renderDocument(flags.output, document, lifecycle));
       } else if (flags.quiet !== true) {
-        process.stdout.write(`${summary}\n\nStored in ${store.blobs.location} as scan ${document.scanId}.\n`);
+        process.stdout.write(`${forStream(summary, process.stdout, flags.color)}\n\nStored in ${store.blobs.location} as scan ${document.scanId}.\n`);
       }
       await sendAlerts(store);
       if (flags.securityHub === true) {
