@@ -12,6 +12,7 @@ import { registerFindings } from './commands/findings.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerReport } from './commands/report.js';
 import { registerEvidence } from './commands/evidence.js';
+import { registerCompletion } from './commands/completion.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -31,6 +32,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   registerSandbox(program);
   registerReport(program);
   registerEvidence(program, setExitCode);
+  registerCompletion(program);
   return program;
 }
 

@@ -21,16 +21,6 @@ export function positiveInt(value: string): number {
   return n;
 }
 
-/** A parser for `-o, --output` that accepts exactly `formats` and names them when it refuses. */
-export function choiceOption<const T extends string>(formats: readonly T[]): (value: string) => T {
-  return (value) => {
-    if (!(formats as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${formats.join(', ')}`);
-    return value as T;
-  };
-}
-
-export const outputOption = choiceOption(['table', 'json']);
-
 /** `aws`, `gcp`, `azure` or `all` (comma-separated lists allowed); `all` means no filter. */
 export function providerOption(value: string): Provider[] | undefined {
   const names = commaList(value);

@@ -7,9 +7,11 @@ import { AREAS, AREA_TITLES, SEVERITIES, severityRank, type Finding, type ScanDo
  * A plain-text table. Given a width, columns that do not fit are narrowed (widest first, never below
  * their header) and their cells wrap onto more lines, so no line is longer than the width.
  */
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], width = Number.POSITIVE_INFINITY): string {
+export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], width = Number.POSITIVE_INFINITY, details?: readonly string[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const floor = header.map((h) => Math.max(h.length, 6));
+  // A column is not narrowed below its header or its longest word (ids stay whole), up to 30.
+  const longestWord = (i: number) => Math.max(0, ...rows.flatMap((r) => (r[i] ?? '').split(/\s+/).map((w) => w.length)));
+  const floor = header.map((h, i) => Math.max(h.length, Math.min(longestWord(i), 30)));
   const total = () => widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1);
   while (total() > width) {
     let widest = -1;
@@ -32,7 +34,12 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
     const height = Math.max(...wrapped.map((w) => w.length));
     return Array.from({ length: height }, (_, k) => line(wrapped.map((w) => w[k] ?? '')));
   };
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.flatMap(rowLines)].join('\n');
+  // A row's detail goes on its own lines below the row, indented, wrapped to the width.
+  const detailLines = (i: number): string[] => {
+    const detail = details?.[i];
+    return detail === undefined || detail === '' ? [] : wrap(detail, Math.min(width, 1000) - 4).map((l) => `    ${l}`);
+  };
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.flatMap((r, i) => [...rowLines(r), ...detailLines(i)])].join('\n');
 }
 
 /** Lines longer than `width` wrap at spaces; continuation lines are indented four more spaces. */

@@ -1,10 +1,10 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { scan, type ScanOutcome } from '../../app/scan.js';
 import { CONTROL_IDS } from '../../checks/index.js';
 import { loadConfig } from '../../core/config.js';
 import { severityRank, type Provider, type ScanDocument, type Severity } from '../../core/model.js';
 import { renderScanSummary } from '../../reports/console.js';
-import { choiceOption, commaList, providerOption, severityOption } from '../options.js';
+import { commaList, providerOption, severityOption } from '../options.js';
 import { renderOcsf } from '../../reports/ocsf.js';
 import { renderJunit } from '../../reports/junit.js';
 import { renderScanCsv } from '../../reports/scan-csv.js';
@@ -76,7 +76,7 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
     .option('--provider <name>', 'aws, gcp, azure or all (default: every provider configured)', providerOption)
     .option('--accounts <ids>', 'only these accounts, projects or subscriptions (comma-separated ids or names)', commaList)
     .option('--regions <names>', 'only these regions (comma-separated)', commaList)
-    .option('-o, --output <format>', `${SCAN_OUTPUTS.join(', ')} (all but table: the document on stdout, the summary on stderr)`, choiceOption(SCAN_OUTPUTS), 'table')
+    .addOption(new Option('-o, --output <format>', 'all but table: the document on stdout, the summary on stderr').choices(SCAN_OUTPUTS).default('table'))
     .option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity', severityOption)
     .option('--fail-on-new <severity>', 'exit 1 when a new or reopened failing finding is at or above this severity', severityOption)
     .option('--no-color', 'no colours (also NO_COLOR); colour is only ever used on a terminal')
