@@ -1,7 +1,7 @@
 // `sls package`, offline, and what the CloudFormation template it produces promises.
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,17 +25,19 @@ interface Statement {
 
 let resources: Record<string, Resource>;
 let templateText: string;
+let packageOutput: string;
 
 const byType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 beforeAll(async () => {
   const out = mkdtempSync(join(tmpdir(), 'ward-sls-'));
-  await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'sls'), ['package', '--stage', 'test', '--package', out], {
+  const run = await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'sls'), ['package', '--stage', 'test', '--package', out], {
     cwd: ROOT,
     env: cleanEnv({ SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }),
     timeout: 240_000,
   });
+  packageOutput = `${run.stdout}${run.stderr}`;
   templateText = readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8');
   resources = (JSON.parse(templateText) as { Resources: Record<string, Resource> }).Resources;
 }, 240_000);
@@ -104,6 +106,12 @@ describe('serverless package (CloudFormation template)', () => {
       Action: ['securityhub:BatchImportFindings'],
       Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default' },
     });
+  });
+
+  it('warns when no ward.config.yml is there to be packaged', () => {
+    const warning = 'Ward: no ward.config.yml beside serverless.yml, so none is packaged';
+    if (existsSync(join(ROOT, 'ward.config.yml'))) expect(packageOutput).not.toContain(warning);
+    else expect(packageOutput).toContain(warning);
   });
 
   it('leaves Security Hub off unless the securityHub param turns it on', () => {
