@@ -4,12 +4,19 @@
 import type { TrackedFinding } from '../core/lifecycle.js';
 import type { ScanDocument } from '../core/model.js';
 import { CSV_COLUMNS, csvCells, csvRow } from './csv.js';
+import type { ReportFinding } from './json.js';
+
+/** A whole CSV document (byte order mark, header, rows) for findings held in memory. */
+export function csvDocument(items: readonly ReportFinding[]): string {
+  return `\uFEFF${csvRow([...CSV_COLUMNS])}${items.map((item) => csvRow(csvCells(item))).join('')}`;
+}
 
 export function renderScanCsv(scan: ScanDocument, lifecycle: ReadonlyMap<string, TrackedFinding> = new Map()): string {
-  const rows = scan.results.map((finding) => {
-    const tracked = lifecycle.get(finding.id);
-    const state = tracked === undefined ? null : (({ finding: _omitted, ...rest }) => rest)(tracked);
-    return csvRow(csvCells({ finding, scanId: scan.scanId, lifecycle: state }));
-  });
-  return `\uFEFF${csvRow([...CSV_COLUMNS])}${rows.join('')}`;
+  return csvDocument(
+    scan.results.map((finding) => {
+      const tracked = lifecycle.get(finding.id);
+      const state = tracked === undefined ? null : (({ finding: _omitted, ...rest }) => rest)(tracked);
+      return { finding, scanId: scan.scanId, lifecycle: state };
+    }),
+  );
 }

@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FINDING_FILTERS, listFindings, type FindingFilter, type ListedFinding } from '../../app/findings.js';
 import { queryFindings } from '../../app/findings-query.js';
 import { fitLines, wrap } from '../../reports/console.js';
-import { CSV_COLUMNS, csvCells, csvRow } from '../../reports/csv.js';
+import { csvDocument } from '../../reports/scan-csv.js';
 import { commaList, providerOption, severityOption } from '../options.js';
 import { openStore } from '../../app/store.js';
 import { forStream } from '../colour.js';
@@ -53,11 +53,9 @@ export function renderFindings(rows: readonly ListedFinding[], width: number): s
 }
 
 function renderCsv(rows: readonly ListedFinding[]): string {
-  const body = rows.map((r) => {
-    const lifecycle = r.state === 'error' ? null : { state: r.state, firstSeen: r.firstSeen, lastSeen: r.lastSeen, changedAt: r.changedAt };
-    return csvRow(csvCells({ finding: r.finding, scanId: null, lifecycle }));
-  });
-  return `\uFEFF${csvRow([...CSV_COLUMNS])}${body.join('')}`;
+  return csvDocument(
+    rows.map((r) => ({ finding: r.finding, scanId: null, lifecycle: r.state === 'error' ? null : { state: r.state, firstSeen: r.firstSeen, lastSeen: r.lastSeen, changedAt: r.changedAt } })),
+  );
 }
 
 export function registerFindings(program: Command): void {
