@@ -107,7 +107,7 @@ describe('ward scan against the sandbox', () => {
     expect((await wardScan(world(false), ['--fail-on-new', 'high'])).code).toBe(0);
     // The open SSH rule is new, but medium.
     expect((await wardScan(world(true), ['--fail-on-new', 'high'])).code).toBe(0);
-  });
+  }, 120_000);
 
   it('writes OCSF, CSV and JUnit documents on stdout with --output', async () => {
     const ocsf = await wardScan(world(false), ['--output', 'ocsf']);
@@ -122,7 +122,7 @@ describe('ward scan against the sandbox', () => {
     const refused = await wardScan(world(false), ['--output', 'sarif']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('Allowed choices are table, json, ocsf, csv, junit.');
-  });
+  }, 120_000);
 
   it('imports the results into Security Hub with --security-hub', async () => {
     const { code, stdout, stderr } = await wardScan(world(false), ['--security-hub', '--output', 'json']);
