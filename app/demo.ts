@@ -16,8 +16,13 @@ export function demoWorld(): World {
   return { ...world, gcp: world.gcp ?? demoGcpWorld(), azure: world.azure ?? azureDemoWorld() };
 }
 
+/** sandbox/worlds/demo.config.yml: the configuration `npm start` scans the demo world with. */
+export function demoConfigPath(): string {
+  return fileURLToPath(new URL('demo.config.yml', `file://${demoWorldPath()}`));
+}
+
 export function demoConfig(): WardConfig {
-  const path = fileURLToPath(new URL('demo.config.yml', `file://${demoWorldPath()}`));
+  const path = demoConfigPath();
   return parseConfig(readFileSync(path, 'utf8'), path, CONTROL_IDS);
 }
 

@@ -22,8 +22,10 @@ export async function buildProgram(args: readonly string[], setExitCode: SetExit
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const requested = requestedCommand(args);
+  // A completion script describes every command's options, so it loads them all.
+  const loadAll = requested?.name === 'completion';
   for (const entry of COMMANDS) {
-    if (entry === requested) (await entry.load())(program, setExitCode);
+    if (entry === requested || loadAll) (await entry.load())(program, setExitCode);
     else program.command(entry.name);
     program.commands.at(-1)?.description(entry.description);
   }

@@ -21,11 +21,6 @@ export function positiveInt(value: string): number {
   return n;
 }
 
-export function outputOption(value: string): 'table' | 'json' {
-  if (value !== 'table' && value !== 'json') throw new InvalidArgumentError('expected table or json');
-  return value;
-}
-
 /** `aws`, `gcp`, `azure` or `all` (comma-separated lists allowed); `all` means no filter. */
 export function providerOption(value: string): Provider[] | undefined {
   const names = commaList(value);

@@ -8,6 +8,7 @@ import { UserError } from './errors.js';
 import { FileTooLargeError, readFileCapped } from './read-capped.js';
 import type { Thresholds } from './model.js';
 import { broadness, DEFAULT_MUTE_LIMITS, latestExpiry, type MuteLimits, type MuteRule } from './mutes.js';
+import configSchema from '../schemas/ward.config.schema.json' with { type: 'json' };
 
 export interface AwsAccountConfig {
   id: string;
@@ -44,126 +45,8 @@ export const DEFAULT_MIN_LOG_RETENTION_DAYS = 365;
 /** Six years: the documentation retention period of 45 CFR 164.316(b)(2)(i). */
 export const HIPAA_6Y_RETENTION_DAYS = 2190;
 
-const ACCOUNT_ID = '^[0-9]{12}$';
-const ROLE_ARN = '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}$';
-const REGION = '^[a-z]{2}(-[a-z]+)+-[0-9]+$';
-
-export const CONFIG_SCHEMA = {
-  $id: 'https://ward.invalid/schemas/ward.config.json',
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    profile: { enum: ['default', 'hipaa-6y'], description: 'a threshold profile' },
-    organizationName: { type: 'string', minLength: 1, maxLength: 200, description: 'the organisation name shown on reports' },
-    organization: { type: 'boolean', description: 'true to scan every ACTIVE account of the AWS Organization' },
-    thresholds: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        minLogRetentionDays: { type: 'integer', minimum: 1, maximum: 36500, description: 'a number of days' },
-      },
-    },
-    controls: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        disabled: { type: 'array', items: { type: 'string', description: 'a control id such as aws-ebs-volume-encrypted' } },
-      },
-    },
-    aws: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        includeCurrentAccount: { type: 'boolean' },
-        memberRole: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['name'],
-          properties: {
-            name: { type: 'string', pattern: '^[\\w+=,.@-]{1,64}$', description: 'an IAM role name such as WardReadOnly' },
-            externalId: { type: 'string', minLength: 2, maxLength: 1224 },
-          },
-        },
-        regions: { type: 'array', minItems: 1, items: { type: 'string', pattern: REGION, description: 'an AWS region name such as eu-west-1' } },
-        accounts: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['id', 'roleArn'],
-            properties: {
-              id: { type: 'string', pattern: ACCOUNT_ID, description: 'a 12-digit AWS account id, quoted so YAML keeps it a string' },
-              name: { type: 'string', minLength: 1 },
-              roleArn: { type: 'string', pattern: ROLE_ARN, description: 'an IAM role ARN (arn:aws:iam::<account id>:role/<name>)' },
-              externalId: { type: 'string', minLength: 2, maxLength: 1224 },
-            },
-          },
-        },
-      },
-    },
-    gcp: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['scopes'],
-      properties: {
-        scopes: {
-          type: 'array',
-          minItems: 1,
-          items: { type: 'string', pattern: '^(projects|folders|organizations)/[A-Za-z0-9._:-]+$', description: 'a scope such as projects/my-project, folders/123 or organizations/456' },
-        },
-      },
-    },
-    azure: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        subscriptions: {
-          type: 'array',
-          minItems: 1,
-          items: { type: 'string', pattern: '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$', description: 'an Azure subscription id (a GUID)' },
-        },
-      },
-    },
-    mutes: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['reason', 'owner', 'expires'],
-        anyOf: [{ required: ['controls'] }, { required: ['accounts'] }, { required: ['regions'] }, { required: ['resources'] }, { required: ['tags'] }],
-        properties: {
-          controls: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
-          accounts: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1, description: 'an account, project or subscription id, quoted' } },
-          regions: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
-          resources: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
-          tags: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', description: 'a tag value (quoted) or "*"' } },
-          reason: { type: 'string', minLength: 10, description: 'why the risk is accepted (10 characters or more)' },
-          owner: { type: 'string', minLength: 2, description: 'who accepted the risk' },
-          expires: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'an expiry date as YYYY-MM-DD' },
-          approvedBy: { type: 'string', minLength: 2, description: 'who approved accepting the risk (optional)' },
-          ticket: { type: 'string', minLength: 1, description: 'a ticket id or URL recording the decision (optional)' },
-          broad: { type: 'boolean', description: 'true to accept a mute that matches every control or every resource' },
-        },
-      },
-    },
-    muteLimits: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        maxDays: { type: 'integer', minimum: 1, maximum: 3660, description: 'the longest mute lifetime in days from today' },
-        warnShare: { type: 'number', minimum: 0, maximum: 1, description: 'a share of failing findings between 0 and 1' },
-      },
-    },
-    scan: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        concurrency: { type: 'integer', minimum: 1, maximum: 512, description: 'a number of parallel reads' },
-        maxAttempts: { type: 'integer', minimum: 1, maximum: 30, description: 'a number of attempts per call' },
-      },
-    },
-  },
-} as const;
+/** The schema lives in schemas/ so editors can use it too (`# yaml-language-server: $schema=…`). */
+export const CONFIG_SCHEMA = configSchema;
 
 interface RawConfig {
   profile?: 'default' | 'hipaa-6y';

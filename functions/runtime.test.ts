@@ -22,4 +22,12 @@ describe('setting', () => {
     process.env['WARD_TEST_SETTING'] = 'https://sqs.eu-west-1.amazonaws.com/{accountId}/q';
     expect(setting('WARD_TEST_SETTING', { invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:f' })).toBe('https://sqs.eu-west-1.amazonaws.com/123456789012/q');
   });
+
+  it('names the variable whose {accountId} cannot be filled, and the override that fixes it', () => {
+    process.env['WARD_TEST_SETTING'] = 's3://ward-dev-{accountId}-us-east-1/ward';
+    expect(() => setting('WARD_TEST_SETTING', undefined)).toThrow(
+      'WARD_TEST_SETTING=s3://ward-dev-{accountId}-us-east-1/ward needs the account id, which comes from the function ARN; set WARD_TEST_SETTING to a full value when running outside Lambda (sls invoke local: -e WARD_TEST_SETTING=s3://ward-dev-123456789012-us-east-1/ward',
+    );
+    delete process.env['WARD_TEST_SETTING'];
+  });
 });

@@ -17,11 +17,13 @@ export interface LambdaContext {
  * Fills `{accountId}` in a configured name from the function's own ARN: the template carries
  * plain strings, so the same settings work deployed and under `sls invoke local`.
  */
-export function withAccount(value: string, context: LambdaContext | undefined): string {
+export function withAccount(value: string, context: LambdaContext | undefined, name?: string): string {
   if (!value.includes('{accountId}')) return value;
   const account = context?.invokedFunctionArn?.split(':')[4];
   if (account === undefined || !/^\d{12}$/.test(account)) {
-    throw new UserError(`${value} needs the account id, which comes from the function ARN; set the variable to a full value when running outside Lambda.`);
+    const variable = name === undefined ? 'the variable' : name;
+    const fix = name === undefined ? '' : ` (sls invoke local: -e ${name}=${value.replaceAll('{accountId}', '123456789012')}, or -e ${name}=none where that turns it off)`;
+    throw new UserError(`${name === undefined ? '' : `${name}=`}${value} needs the account id, which comes from the function ARN; set ${variable} to a full value when running outside Lambda${fix}.`);
   }
   return value.replaceAll('{accountId}', account);
 }
@@ -32,7 +34,7 @@ export function withAccount(value: string, context: LambdaContext | undefined): 
  */
 export function setting(name: string, context: LambdaContext | undefined): string | undefined {
   const value = process.env[name];
-  return value === undefined || value === '' || value === 'none' ? undefined : withAccount(value, context);
+  return value === undefined || value === '' || value === 'none' ? undefined : withAccount(value, context, name);
 }
 
 /** Stop starting new reads when less than this is left: enough to judge, store and hand over. */

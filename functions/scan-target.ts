@@ -12,6 +12,7 @@ import { awsOptions, scan } from '../app/scan.js';
 import { trustedTarget } from '../app/target-trust.js';
 import { sqsRecords, type SqsBatchResponse } from './sqs-envelope.js';
 import { config, keepGoingFor, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
+import { exportToSecurityHub } from './security-hub.js';
 
 export type { SqsBatchResponse, SqsRecord } from './sqs-envelope.js';
 
@@ -55,9 +56,10 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
           if (queueUrl === undefined) throw new Error('time ran out and WARD_SCAN_QUEUE_URL is not set, so the remaining regions cannot continue');
           await enqueueContinuation(sqs, queueUrl, message, deferred);
         }
+        const securityHub = await exportToSecurityHub(results, outcome.scan);
         // The target has reported once its last part is stored; the run's last target sends its message.
         const alerts = deferred.length > 0 ? { status: 'continues' } : await announceTarget(results, message.runId, targetKey(message.target), await slackWebhook());
-        log('scanTarget.done', { runId: message.runId, account: message.target.account, part: message.part, scanId: outcome.scan.scanId, deferred, alerts: alerts.status });
+        log('scanTarget.done', { runId: message.runId, account: message.target.account, part: message.part, scanId: outcome.scan.scanId, deferred, alerts: alerts.status, securityHub });
       } catch (error) {
         log('scanTarget.failed', { messageId: record.messageId, error: (error as Error).message });
         failures.push({ itemIdentifier: record.messageId });

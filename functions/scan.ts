@@ -12,6 +12,7 @@ import { resolveTargets } from '../app/targets.js';
 import { RunStore, targetKey } from '../core/store/runs.js';
 import { parseScanPayload } from './payload.js';
 import { config, keepGoingFor, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
+import { exportToSecurityHub } from './security-hub.js';
 
 export type ScanResponse =
   | ({ mode: 'inline'; alerts: string } & ScanSummary)
@@ -59,6 +60,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     runner: currentRunner(process.env, context?.invokedFunctionArn),
   });
   const alerts = await announceScan(results, outcome.scan, await slackWebhook());
+  await exportToSecurityHub(results, outcome.scan);
   const summary = summarizeScan(outcome.scan, outcome);
   log('scan.done', { scanId: summary.scanId, results: summary.results, alerts: alerts.status });
   return { mode: 'inline', ...summary, alerts: alerts.status };

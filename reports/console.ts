@@ -4,16 +4,55 @@
 import { displaySafe } from '../core/display-text.js';
 import { AREAS, AREA_TITLES, SEVERITIES, severityRank, type Finding, type ScanDocument, type Severity, type Status } from '../core/model.js';
 
-/** Cells are shown with control characters escaped (displaySafe): a cell is one line, as it looks. */
-export function renderTable(header: readonly string[], unsafeRows: readonly (readonly string[])[]): string {
+/**
+ * A plain-text table. Given a width, columns that do not fit are narrowed (widest first, never below
+ * their header) and their cells wrap onto more lines, so no line is longer than the width. Cells are
+ * shown with control characters escaped (displaySafe): a cell is one line, as it looks.
+ */
+export function renderTable(header: readonly string[], unsafeRows: readonly (readonly string[])[], width = Number.POSITIVE_INFINITY, details?: readonly string[]): string {
   const rows = unsafeRows.map((r) => r.map(displaySafe));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A column is not narrowed below its header or its longest word (ids stay whole), up to 30.
+  const longestWord = (i: number) => Math.max(0, ...rows.flatMap((r) => (r[i] ?? '').split(/\s+/).map((w) => w.length)));
+  const floor = header.map((h, i) => Math.max(h.length, Math.min(longestWord(i), 30)));
+  const total = () => widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1);
+  while (total() > width) {
+    let widest = -1;
+    widths.forEach((w, i) => {
+      if (w > (floor[i] ?? 0) && (widest < 0 || w > (widths[widest] ?? 0))) widest = i;
+    });
+    if (widest < 0) break;
+    widths[widest] = (widths[widest] ?? 0) - 1;
+  }
   const line = (cells: readonly string[]) =>
     cells
       .map((c, i) => c.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  const rowLines = (cells: readonly string[]): string[] => {
+    const wrapped = widths.map((w, i) => {
+      const cell = cells[i] ?? '';
+      return cell.length <= w ? [cell] : wrap(cell, w);
+    });
+    const height = Math.max(...wrapped.map((w) => w.length));
+    return Array.from({ length: height }, (_, k) => line(wrapped.map((w) => w[k] ?? '')));
+  };
+  // A row's detail goes on its own lines below the row, indented, wrapped to the width.
+  const detailLines = (i: number): string[] => {
+    const detail = details?.[i];
+    return detail === undefined || detail === '' ? [] : wrap(detail, Math.min(width, 1000) - 4).map((l) => `    ${l}`);
+  };
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.flatMap((r, i) => [...rowLines(r), ...detailLines(i)])].join('\n');
+}
+
+/** Lines longer than `width` wrap at spaces; continuation lines are indented four more spaces. */
+export function fitLines(lines: readonly string[], width: number): string[] {
+  return lines.flatMap((text) => text.split('\n')).flatMap((line) => {
+    if (line.length <= width) return [line];
+    const lead = /^ */.exec(line)?.[0] ?? '';
+    const [first = '', ...rest] = wrap(line.slice(lead.length), width - lead.length - 4);
+    return [`${lead}${first}`, ...rest.map((l) => `${lead}    ${l}`)];
+  });
 }
 
 function count(findings: readonly Finding[], predicate: (f: Finding) => boolean): number {
@@ -24,15 +63,18 @@ function count(findings: readonly Finding[], predicate: (f: Finding) => boolean)
 
 const SEVERITIES_DESC = [...SEVERITIES].reverse();
 
-export function summaryByArea(scan: ScanDocument): string {
-  const header = ['Area', ...SEVERITIES_DESC.map((s) => `FAIL ${s}`), 'PASS', 'MUTED', 'ERROR', 'NOT ASSESSABLE'];
+/** Compact headers, so the table fits 80 columns: failing by severity, then the other outcomes. */
+const SEVERITY_HEADERS: Record<Severity, string> = { critical: 'Crit', high: 'High', medium: 'Med', low: 'Low', info: 'Info' };
+
+export function summaryByArea(scan: ScanDocument, width?: number): string {
+  const header = ['Area', ...SEVERITIES_DESC.map((s) => SEVERITY_HEADERS[s]), 'Pass', 'Muted', 'Err', 'N/A'];
   const rows = AREAS.map((area) => {
     const inArea = scan.results.filter((f) => f.area === area);
     const fails = (severity: Severity) => count(inArea, (f) => f.status === 'FAIL' && f.severity === severity);
     const of = (status: Status) => count(inArea, (f) => f.status === status);
     return [AREA_TITLES[area], ...SEVERITIES_DESC.map((s) => String(fails(s))), String(of('PASS')), String(of('MUTED')), String(of('ERROR')), String(of('NOT_ASSESSABLE'))];
   });
-  return renderTable(header, rows);
+  return `Results by area: failing by severity, then passed, muted, error (Err), N/A:\n${renderTable(header, rows, width)}`;
 }
 
 const INDENT = ' '.repeat(10);
@@ -62,7 +104,7 @@ function where(f: Finding): string {
 
 export interface SummaryOptions {
   maxFindings?: number;
-  /** Terminal width for wrapping messages (default 100). */
+  /** Terminal width: no line of the summary is longer (default 80, at least 60). */
   width?: number;
   /** Lifecycle changes against the previous scan. */
   changes?: { new: number; reopened: number; resolved: number };
@@ -76,6 +118,7 @@ export function renderScanSummary(scan: ScanDocument, options: SummaryOptions = 
   const regions = scan.targets.reduce((n, t) => n + t.regions.length, 0);
   const failing = scan.results.filter((f) => f.status === 'FAIL').sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   const errors = scan.results.filter((f) => f.status === 'ERROR');
+  const width = Math.max(60, options.width ?? 80);
   const out: string[] = [];
   out.push(
     `Scan ${scan.scanId}: ${scan.targets.length} account(s), ${regions} region(s), ${scan.controls.length} control(s) in ${seconds.toFixed(1)} s` +
@@ -89,13 +132,12 @@ export function renderScanSummary(scan: ScanDocument, options: SummaryOptions = 
   if (muted > 0) out.push(`${muted} failing finding(s) muted by accepted risks in the configuration.`);
   if (options.muteWarning !== undefined) out.push('', options.muteWarning, '');
   out.push('');
-  out.push(summaryByArea(scan));
+  out.push(summaryByArea(scan, width));
   out.push('');
   if (failing.length === 0) {
     out.push('No failing findings.');
   } else {
     out.push(`Failing findings (${failing.length}), most severe first:`);
-    const width = Math.max(60, options.width ?? 100);
     for (const f of failing.slice(0, maxFindings)) {
       out.push(`${f.severity.toUpperCase().padEnd(9)} ${f.controlId}  ${where(f)}  ${displaySafe(f.resource.name ?? f.resource.id)}`);
       for (const line of wrap(displaySafe(f.message), width - INDENT.length)) out.push(`${INDENT}${line}`);
@@ -116,5 +158,5 @@ export function renderScanSummary(scan: ScanDocument, options: SummaryOptions = 
     out.push('Regions not enabled (nothing can run there, so they were not read):');
     for (const t of disabled) out.push(displaySafe(`  ${t.provider}:${t.account}  ${t.disabledRegions.join(', ')}`));
   }
-  return out.join('\n');
+  return fitLines(out, width).join('\n');
 }

@@ -33,6 +33,7 @@ import { STS_HANDLERS, userPrincipal } from './services/sts.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from './env.js';
 import { GcpFederation, type GcpFederationOptions } from './gcp/federation.js';
 import { issuerDocument, newOutboundIssuer, OUTBOUND_PATH } from './federation/jwt.js';
+import { SecurityHubStandIn } from './services/securityhub.js';
 import type { Fault, World } from './types.js';
 import { checkWorld } from './world.js';
 import { escapeXml } from './xml.js';
@@ -173,6 +174,7 @@ class SandboxServer {
   readonly state: ServerState = { sessions: new Map(), credentialReports: new Map(), sessionCounter: 0, outboundIssuer: newOutboundIssuer() };
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private readonly gcpFederation: GcpFederation | undefined;
+  readonly securityHub = new SecurityHubStandIn();
   closed = false;
 
   constructor(
@@ -248,6 +250,7 @@ class SandboxServer {
     if (this.world.azure !== undefined && url.pathname.startsWith('/subscriptions') && this.countOther('azure', handleAzureRequest(req, res, body, this.world.azure), res)) return;
     const scope = credentialScope(req, url);
     const target = typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'] : undefined;
+    if (scope?.service === 'securityhub') return this.handleSecurityHub(req, res, url, body, scope);
 
     let service: ServiceName | undefined;
     if (scope !== undefined && isService(scope.service)) service = scope.service;
@@ -317,6 +320,41 @@ class SandboxServer {
       if (!(error instanceof AwsError)) console.error(`ward sandbox: ${api} failed:`, error);
       return this.answerError(res, service, api, requestId, aws);
     }
+  }
+
+  /** Security Hub speaks restJson1 (REST paths, JSON bodies, the error code in a header). */
+  private async handleSecurityHub(req: IncomingMessage, res: ServerResponse, url: URL, body: string, scope: Scope): Promise<void> {
+    const requestId = randomUUID();
+    const action = url.pathname === '/findings/import' ? 'BatchImportFindings' : url.pathname === '/findings' ? 'GetFindings' : url.pathname;
+    const api = `securityhub:${action}`;
+    this.stats.requests += 1;
+    this.stats.byApi[api] = (this.stats.byApi[api] ?? 0) + 1;
+    const fail = (status: number, code: string, message: string) => {
+      this.stats.errors += 1;
+      if (status === 429) {
+        this.stats.throttled += 1;
+        this.stats.throttledByApi[api] = (this.stats.throttledByApi[api] ?? 0) + 1;
+      }
+      res.setHeader('x-amzn-ErrorType', code);
+      this.reply(res, status, 'application/json', requestId, JSON.stringify({ Message: message, Code: code }));
+    };
+    await this.sleep(this.behaviour.latencyMs());
+    const account = (this.state.sessions.get(scope.accessKeyId) ?? userPrincipal(this.model.accessKeys.get(scope.accessKeyId) ?? this.model.current, scope.accessKeyId)).account;
+    const outcome = this.behaviour.faultsFor({ api, account: account.id, region: scope.region });
+    if (outcome.fault?.kind === 'throttle') return fail(429, 'TooManyRequestsException', 'Rate exceeded');
+    if (outcome.fault !== undefined) return fail(outcome.fault.status ?? 500, outcome.fault.code ?? 'InternalException', outcome.fault.message ?? 'Injected fault');
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(body === '' ? '{}' : body) as Record<string, unknown>;
+    } catch {
+      return fail(400, 'InvalidInputException', 'The request body is not JSON');
+    }
+    const reply = this.securityHub.handle(req.method ?? 'GET', url.pathname, json, { account: account.id, region: scope.region });
+    if (reply.errorType !== undefined) {
+      const message = (reply.body as { Message?: string }).Message ?? '';
+      return fail(reply.status, reply.errorType, message);
+    }
+    return this.reply(res, reply.status, 'application/json', requestId, JSON.stringify(reply.body));
   }
 
   private principal(accessKeyId: string, service: ServiceName): Principal {

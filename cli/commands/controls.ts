@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ALL_CONTROLS } from '../../checks/index.js';
 import { controlsMarkdown } from '../../reports/controls-doc.js';
 import { renderTable } from '../../reports/console.js';
@@ -7,7 +7,7 @@ import { datasetsOf } from '../../core/control.js';
 export function registerControls(program: Command): void {
   program
     .command('controls')
-    .option('-o, --output <format>', 'table, json or markdown', 'table')
+    .addOption(new Option('-o, --output <format>', 'the format').choices(['table', 'json', 'markdown']).default('table'))
     .action((flags: { output: string }) => {
       if (flags.output === 'markdown') {
         process.stdout.write(controlsMarkdown(ALL_CONTROLS));
@@ -27,7 +27,8 @@ export function registerControls(program: Command): void {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
-      const rows = ALL_CONTROLS.map((c) => [c.id, c.area, c.severity, c.hipaa.join(' '), datasetsOf(c).map((d) => d.api).join(', ')]);
-      process.stdout.write(`${renderTable(['Control', 'Area', 'Severity', 'HIPAA', 'Reads'], rows)}\n`);
+      const rows = ALL_CONTROLS.map((c) => [c.id, c.area, c.severity, c.hipaa.join(' ')]);
+      const reads = ALL_CONTROLS.map((c) => `reads ${datasetsOf(c).map((d) => d.api).join(', ')}`);
+      process.stdout.write(`${renderTable(['Control', 'Area', 'Severity', 'HIPAA'], rows, Math.max(60, process.stdout.columns ?? 80), reads)}\n`);
     });
 }

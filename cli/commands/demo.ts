@@ -4,6 +4,7 @@ import { scan } from '../../app/scan.js';
 import { openStore } from '../../app/store.js';
 import { renderScanSummary } from '../../reports/console.js';
 import { progressReporter } from '../progress.js';
+import { forStream } from '../colour.js';
 import { sendAlerts } from './scan.js';
 import { buildWeeklyEvidence } from '../../reports/weekly.js';
 import { evidenceSignerFrom } from './report.js';
@@ -12,7 +13,8 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
-    .action(async (flags: { store?: string }) => {
+    .option('--no-color', 'no colours (also NO_COLOR); colour is only ever used on a terminal')
+    .action(async (flags: { store?: string; color?: boolean }) => {
       const config = demoConfig();
       const sandbox = await startDemoSandbox(config);
       try {
@@ -20,7 +22,8 @@ export function registerDemo(program: Command): void {
         const store = openStore(flags.store);
         const progress = progressReporter();
         const outcome = await scan({ config, store, onProgress: (p) => progress.update(p) }).finally(() => progress.done());
-        process.stdout.write(`${renderScanSummary(outcome.scan, { width: process.stdout.columns ?? 100, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }), ...(outcome.muteWarning === undefined ? {} : { muteWarning: outcome.muteWarning }) })}\n`);
+        const summary = renderScanSummary(outcome.scan, { width: process.stdout.columns ?? 80, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }), ...(outcome.muteWarning === undefined ? {} : { muteWarning: outcome.muteWarning }) });
+        process.stdout.write(`${forStream(summary, process.stdout, flags.color)}\n`);
         await sendAlerts(store, outcome.scan);
         const signer = evidenceSignerFrom({});
         const evidence = await buildWeeklyEvidence(store, { organization: config.organizationName, mutes: config.mutes, ...(signer === undefined ? {} : { signer }) });

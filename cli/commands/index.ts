@@ -55,6 +55,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: 'Evidence bundles: verify one offline, or get a download link.',
     load: async () => (await import('./evidence.js')).registerEvidence,
   },
+  {
+    name: 'completion',
+    description: 'Print a shell completion script: eval "$(ward completion bash)"; zsh and fish: see the script\'s first lines.',
+    load: async () => (await import('./completion.js')).registerCompletion,
+  },
 ];
 
 /** The command the arguments ask for (`ward help <name>` included), if it is one of the table's. */

@@ -97,4 +97,55 @@ describe('ward scan against the sandbox', () => {
     expect((await wardScan(world(false), ['--fail-on', 'high'])).code).toBe(1);
     expect((await wardScan(world(false), ['--fail-on', 'critical'])).code).toBe(0);
   });
+
+  it('exits 1 with --fail-on-new only for findings this scan made new or reopened', async () => {
+    const first = await wardScan(world(false), ['--fail-on-new', 'high', '--quiet']);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toBe('');
+    expect(first.stderr).toContain('3 new or reopened failing finding(s) at or above high');
+    // The same findings again: still failing, but not new, so CI passes.
+    expect((await wardScan(world(false), ['--fail-on-new', 'high'])).code).toBe(0);
+    // The open SSH rule is new, but medium.
+    expect((await wardScan(world(true), ['--fail-on-new', 'high'])).code).toBe(0);
+  }, 120_000);
+
+  it('writes OCSF, CSV and JUnit documents on stdout with --output', async () => {
+    const ocsf = await wardScan(world(false), ['--output', 'ocsf']);
+    expect(ocsf.code).toBe(0);
+    const events = JSON.parse(ocsf.stdout) as Array<{ class_uid: number; cloud: { account: { uid: string } } }>;
+    expect(events.length).toBeGreaterThan(3);
+    expect(new Set(events.map((e) => [e.class_uid, e.cloud.account.uid].join()))).toEqual(new Set([`2003,${ACCOUNT}`]));
+    const csv = await wardScan(world(false), ['--output', 'csv']);
+    expect(csv.stdout.split('\r\n')).toHaveLength(events.length + 2);
+    const junit = await wardScan(world(false), ['--output', 'junit']);
+    expect(junit.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ward scan [^"]+" tests="\d+" failures="3"/);
+    const refused = await wardScan(world(false), ['--output', 'sarif']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('Allowed choices are table, json, ocsf, csv, junit.');
+  }, 120_000);
+
+  it('imports the results into Security Hub with --security-hub', async () => {
+    const { code, stdout, stderr } = await wardScan(world(false), ['--security-hub', '--output', 'json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as { results: unknown[] };
+    expect(stderr).toContain(`Security Hub: imported ${doc.results.length} finding(s) into ${ACCOUNT} in us-east-1 (1 call(s)).`);
+  });
+
+  it('lists stored findings filtered, most severe first, wrapped to 80 columns, or as CSV', async () => {
+    expect((await wardScan(world(true))).code).toBe(0);
+    const env = cleanEnv({ WARD_STORE: join(dir, 'store') });
+    const table = await runWard(['findings'], { env, cwd: dir });
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
+    const severities = [...table.stdout.matchAll(/^(CRITICAL|HIGH|MEDIUM|LOW|INFO) /gm)].map((m) => m[1]);
+    expect(severities).toEqual(['HIGH', 'HIGH', 'HIGH', 'MEDIUM']);
+    expect(table.stdout).not.toContain('\x1b[');
+    const ssh = await runWard(['findings', '--control', 'aws-ssh-*', '--severity', 'medium,low', '--region', 'us-east-1', '--provider', 'aws', '--account', ACCOUNT, '-o', 'json'], { env, cwd: dir });
+    expect((JSON.parse(ssh.stdout) as Array<{ finding: { controlId: string } }>).map((r) => r.finding.controlId)).toEqual(['aws-ssh-not-open']);
+    const csv = await runWard(['findings', '--severity', 'high', '-o', 'csv'], { env, cwd: dir });
+    const lines = csv.stdout.split('\r\n').filter((l) => l !== '');
+    expect(lines[0]).toMatch(/^\uFEFFfinding_id,status,lifecycle_state,severity,/);
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(1).every((l) => l.includes(',FAIL,new,high,'))).toBe(true);
+  }, 120_000);
 });

@@ -1,10 +1,12 @@
 // The built `ward` binary, as a user runs it (npm test builds it before the suite).
 
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, runWard } from '../support/cli.js';
+import { cleanEnv, runWard, WARD_BIN } from '../support/cli.js';
 
 describe('ward CLI', () => {
   it('prints help for every command', async () => {
@@ -68,4 +70,60 @@ describe('ward CLI', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('expected one of info, low, medium, high, critical');
   });
+
+  it('validates `controls -o` and fits the controls table in 80 columns', async () => {
+    const bad = await runWard(['controls', '-o', 'yaml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Allowed choices are table, json, markdown.');
+    const table = await runWard(['controls']);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines.filter((l) => l.length > 80)).toEqual([]);
+    expect(table.stdout).toContain('aws-ebs-volume-encrypted');
+    expect(table.stdout).toContain('    reads ec2:DescribeVolumes');
+  }, 60_000);
+
+  it('prints bash, zsh and fish completion scripts generated from the commands; bash completes commands, options and values', async () => {
+    const scripts = Object.fromEntries(await Promise.all(['bash', 'zsh', 'fish'].map(async (shell) => [shell, (await runWard(['completion', shell])).stdout] as const)));
+    expect(scripts['zsh']).toMatch(/^#compdef ward/);
+    expect(scripts['zsh']).toContain('(table json ocsf csv junit)');
+    expect(scripts['fish']).toContain("complete -c ward -n '__fish_seen_subcommand_from scan' -l fail-on-new -x -a 'info low medium high critical'");
+    const dir = mkdtempSync(join(tmpdir(), 'ward-completion-'));
+    writeFileSync(join(dir, 'ward.bash'), scripts['bash'] ?? '');
+    const complete = async (...words: string[]) => {
+      const script = `source ${join(dir, 'ward.bash')}; COMP_WORDS=(ward ${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length}; _ward; printf '%s\\n' "\${COMPREPLY[@]}"`;
+      const { stdout } = await promisify(execFile)('bash', ['-c', script], { cwd: dir });
+      return stdout.trim().split('\n');
+    };
+    expect(await complete('f')).toEqual(['findings']);
+    expect(await complete('scan', '--fail-on')).toEqual(['--fail-on', '--fail-on-new']);
+    expect(await complete('scan', '--output', 'j')).toEqual(['json', 'junit']);
+    expect(await complete('findings', '--severity', 'c')).toEqual(['critical']);
+    const bad = await runWard(['completion', 'powershell']);
+    expect(bad.code).toBe(2);
+  }, 90_000);
+
+  it('`ward scan` with the variables `ward sandbox` prints scans the same five targets as `npm start`', async () => {
+    const sandbox = spawn(process.execPath, [WARD_BIN, 'sandbox'], { env: cleanEnv() });
+    try {
+      const printed = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        sandbox.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes('export WARD_CONFIG=')) setTimeout(() => resolve(out), 50);
+        });
+        sandbox.on('error', reject);
+        sandbox.on('exit', () => reject(new Error(`ward sandbox exited: ${out}`)));
+      });
+      const variables = Object.fromEntries([...printed.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1] ?? '', (m[2] ?? '').replace(/^'(.*)'$/, '$1')]));
+      const dir = mkdtempSync(join(tmpdir(), 'ward-sandbox-vars-'));
+      const { code, stdout } = await runWard(['scan', '--output', 'json', '--quiet'], { env: cleanEnv({ ...variables, WARD_STORE: join(dir, 'store') }), cwd: dir });
+      expect(code).toBe(0);
+      const doc = JSON.parse(stdout) as { targets: Array<{ provider: string; account: string }>; results: unknown[] };
+      expect(doc.targets.map((t) => t.provider).sort()).toEqual(['aws', 'aws', 'aws', 'azure', 'gcp']);
+      expect(doc.results.length).toBeGreaterThan(100);
+    } finally {
+      sandbox.kill('SIGTERM');
+    }
+  }, 60_000);
 });

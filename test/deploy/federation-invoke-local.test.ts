@@ -37,7 +37,8 @@ describe('sls invoke local -f scanTarget: Google Cloud through workload identity
       { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey },
     ]);
     dir = mkdtempSync(join(tmpdir(), 'ward-invoke-wif-'));
-    writeFileSync(join(dir, 'ward.config.yml'), 'organizationName: Larkspur Health\n');
+    // scanTarget scans only targets of a configured provider (app/target-trust.ts).
+    writeFileSync(join(dir, 'ward.config.yml'), `organizationName: Larkspur Health\ngcp:\n  scopes: [projects/${DEMO_PROJECT_ID}]\n`);
     credentialsFile = writeExternalAccountFile(dir, 'gcp-wif.json', sandbox.url);
   }, 60_000);
   afterAll(async () => {

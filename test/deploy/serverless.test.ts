@@ -1,7 +1,7 @@
 // `sls package`, offline, and what the CloudFormation template it produces promises.
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,17 +32,19 @@ let zipPath: string;
 
 const statementsOf = (role: string): Statement[] =>
   ((resources[role]?.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Statement[] } }> | undefined) ?? []).flatMap((p) => p.PolicyDocument.Statement);
+let packageOutput: string;
 
 const byType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 beforeAll(async () => {
   const out = mkdtempSync(join(tmpdir(), 'ward-sls-'));
-  await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'sls'), ['package', '--stage', 'test', '--package', out], {
+  const run = await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'sls'), ['package', '--stage', 'test', '--package', out], {
     cwd: ROOT,
     env: cleanEnv({ SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' }),
     timeout: 240_000,
   });
+  packageOutput = `${run.stdout}${run.stderr}`;
   templateText = readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8');
   const template = JSON.parse(templateText) as { Resources: Record<string, Resource>; Conditions: Record<string, unknown> };
   resources = template.Resources;
@@ -113,6 +115,22 @@ describe('serverless package (CloudFormation template)', () => {
     expect(JSON.stringify(bySid['StoreRead']?.Resource)).toContain('StoreBucket');
     expect(bySid['TargetQueue']?.Resource).toEqual({ 'Fn::GetAtt': ['TargetQueue', 'Arn'] });
     expect(JSON.stringify(bySid['SlackWebhook']?.Resource)).toContain('parameter/ward/slack-webhook-url');
+    expect(bySid['SecurityHubImport']).toMatchObject({
+      Action: ['securityhub:BatchImportFindings'],
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default' },
+    });
+  });
+
+  it('warns when no ward.config.yml is there to be packaged', () => {
+    const warning = 'Ward: no ward.config.yml beside serverless.yml, so none is packaged';
+    if (existsSync(join(ROOT, 'ward.config.yml'))) expect(packageOutput).not.toContain(warning);
+    else expect(packageOutput).toContain(warning);
+  });
+
+  it('leaves Security Hub off unless the securityHub param turns it on', () => {
+    for (const [, fn] of byType('AWS::Lambda::Function')) {
+      expect((fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['WARD_SECURITY_HUB']).toBe('false');
+    }
   });
 
   it('lets only the report role write evidence: the scan role writes scans/, state/ and runs/ only (issue 20, item 9)', () => {
