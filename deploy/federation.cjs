@@ -2,8 +2,7 @@
 // `${file(./deploy/federation.cjs):…}` through this function): a half-configured provider stops
 // `sls package` / `sls deploy` with an error naming the parameter and the fix, instead of a stack
 // whose scans of that cloud fail later. Returns the function environment and the package pattern.
-/* global require, module, __dirname */
-/* eslint-disable @typescript-eslint/no-require-imports -- serverless.yml's file() loads CommonJS only */
+// CommonJS: serverless.yml's file() loads CommonJS only (eslint.config.js: **/*.cjs).
 'use strict';
 
 const { existsSync, readFileSync } = require('node:fs');
