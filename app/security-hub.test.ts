@@ -70,7 +70,7 @@ describe('Security Hub import', () => {
   it('imports every result as ASFF, and the next scan updates the same records: fixed → PASSED/RESOLVED, gone → ARCHIVED', async () => {
     const securityHub = await hub();
     const store = openStore(mkdtempSync(join(tmpdir(), 'ward-sh-')));
-    const first = await scanWorld(world([{ id: 'vol-0123456789abcdef0', encrypted: false }, { id: 'vol-0123456789abcdef1', encrypted: false }]), config, { store });
+    const first = await scanWorld(world([{ id: 'vol-0123456789abcdef0', encrypted: false }, { id: 'vol-0123456789abcdef1', encrypted: false }]), config, { store, providers: ['aws'] });
     const firstImport = await withSandboxEnv(securityHub, async () => importToSecurityHub(first.scan, await lifecycleAfter(store, first.scan), { endpoint: securityHub.url }));
     expect(firstImport.failed).toEqual([]);
     expect(firstImport).toMatchObject({ account: ACCOUNT, region: 'us-east-1', imported: first.scan.results.length, calls: 1 });
@@ -85,7 +85,7 @@ describe('Security Hub import', () => {
     expect(keptRecord?.Resources?.[0]).toMatchObject({ Type: 'AwsEc2Volume', Id: kept!.resource.uid, Region: 'us-east-1' });
 
     // The first volume is encrypted now and the second one deleted.
-    const second = await scanWorld(world([{ id: 'vol-0123456789abcdef0', encrypted: true }]), config, { store });
+    const second = await scanWorld(world([{ id: 'vol-0123456789abcdef0', encrypted: true }]), config, { store, providers: ['aws'] });
     expect(second.scan.results.find((f) => f.id === kept!.id)?.status).toBe('PASS');
     const secondImport = await withSandboxEnv(securityHub, async () => importToSecurityHub(second.scan, await lifecycleAfter(store, second.scan), { endpoint: securityHub.url }));
     expect(secondImport.failed).toEqual([]);

@@ -17,7 +17,7 @@ describe('files read with a size cap', () => {
 
   it('refuses --config /dev/zero and key files that never end, instead of hanging', () => {
     expect(() => loadConfig('/dev/zero', true, [])).toThrow(UserError);
-    expect(() => loadConfig('/dev/zero', true, [])).toThrow('Configuration /dev/zero is larger than 4 MiB; nothing was scanned');
+    expect(() => loadConfig('/dev/zero', true, [])).toThrow("/dev/zero is larger than 4 MiB, Ward's limit for a configuration file; nothing was scanned or written");
     expect(() => readHmacKeyFile('/dev/zero')).toThrow('Cannot read the HMAC key file /dev/zero: /dev/zero is larger than 65536 bytes');
     expect(() => readPublicKey('/dev/zero')).toThrow(UserError);
   });

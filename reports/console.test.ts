@@ -25,7 +25,7 @@ describe('terminal summary', () => {
     const scan = scanOf([finding('vol-a', 'FAIL'), finding('vol-b', 'MUTED'), finding('vol-c', 'MUTED')]);
     const muteWarning = muteShareWarning(mutedShare(scan.results), 0.25);
     expect(muteWarning).toMatch(/^WARNING: accepted risks \(mutes\) hide 2 of 3 failing findings \(67%/);
-    expect(renderScanSummary(scan, { ...(muteWarning === undefined ? {} : { muteWarning }) })).toContain(`\n\n${muteWarning}\n`);
+    expect(renderScanSummary(scan, { width: 200, ...(muteWarning === undefined ? {} : { muteWarning }) })).toContain(`\n\n${muteWarning}\n`);
     expect(summarizeScan(scan, { ...(muteWarning === undefined ? {} : { muteWarning }) }).muteWarning).toBe(muteWarning);
   });
 

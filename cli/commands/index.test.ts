@@ -28,6 +28,6 @@ describe('the command table', () => {
     const command = program.commands.find((c) => c.name() === name);
     expect(command?.description()).toBe(COMMANDS.find((c) => c.name === name)?.description);
     expect(program.commands).toHaveLength(COMMANDS.length);
-    expect((command?.options.length ?? 0) + (command?.commands.length ?? 0)).toBeGreaterThan(0);
+    expect((command?.options.length ?? 0) + (command?.commands.length ?? 0) + (command?.registeredArguments.length ?? 0)).toBeGreaterThan(0);
   });
 });
