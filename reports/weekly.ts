@@ -16,6 +16,7 @@ import { preloadFonts, type FontFiles } from './pdf/fonts.js';
 import { renderReportPdf } from './pdf/render.js';
 import type { EvidenceSigner } from './signing.js';
 import { isoWeekOf, parseIsoWeek, type IsoWeek } from './week.js';
+import { addVerifyPage } from './html/verify-page.js';
 
 export interface WeeklyEvidenceOptions {
   /** `2026-W47`; default: the current ISO week (UTC) at `now`. */
@@ -120,6 +121,7 @@ export async function buildWeeklyEvidence(store: ScanStore, options: WeeklyEvide
 
     t = performance.now();
     await Promise.all(data.scans.map((scan) => bundle.addStored(scanKey(scan.scanId), scanKey(scan.scanId))));
+    await addVerifyPage(bundle, blobs);
     bundle.addBuffer(CHECKSUMS_NAME, sha256sums(bundle.manifestFiles));
     const manifest: Manifest = {
       schemaVersion: MANIFEST_SCHEMA_VERSION,
