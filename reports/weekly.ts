@@ -16,6 +16,7 @@ import { preloadFonts, type FontFiles } from './pdf/fonts.js';
 import { renderReportPdf } from './pdf/render.js';
 import type { EvidenceSigner } from './signing.js';
 import { isoWeekOf, parseIsoWeek, type IsoWeek } from './week.js';
+import { addReportPage } from './html/report-page.js';
 import { addVerifyPage } from './html/verify-page.js';
 
 export interface WeeklyEvidenceOptions {
@@ -118,6 +119,8 @@ export async function buildWeeklyEvidence(store: ScanStore, options: WeeklyEvide
     t = performance.now();
     await bundle.addStreamed('report.csv', keys.csv, reportCsvStream(store, data), { compress: true });
     stage('csv', t);
+
+    await addReportPage(bundle, blobs, keys.json, week.id, options.organization);
 
     t = performance.now();
     await Promise.all(data.scans.map((scan) => bundle.addStored(scanKey(scan.scanId), scanKey(scan.scanId))));
