@@ -6,6 +6,7 @@
 
 import type { BlobStore } from '../../core/store/blob.js';
 import type { BundleWriter } from '../bundle.js';
+import { pageHead } from './page-head.js';
 
 export const REPORT_PAGE_NAME = 'report.html';
 
@@ -212,16 +213,7 @@ export function embedJson(json: string): string {
 
 /** The page, with the week's report.json text embedded as it is (escaped for a script element). */
 export function reportPageHtml(reportJson: string, title: string): string {
-  const escapedTitle = title.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapedTitle}</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead(title, STYLE)}
 <body>
 <main id="main"></main>
 <script type="application/json" id="report-data">${embedJson(reportJson)}</script>

@@ -7,6 +7,7 @@
 import type { BlobStore } from '../../core/store/blob.js';
 import type { BundleWriter } from '../bundle.js';
 import { VERIFY_CORE_FUNCTIONS, type wardVerifyBundle } from './verify-core.js';
+import { pageHead } from './page-head.js';
 
 export const VERIFY_PAGE_NAME = 'verify.html';
 
@@ -100,15 +101,7 @@ button { margin-top: 1rem; padding: .5rem 1.25rem; font-size: 1rem; }
 /** The page's bytes: the same for every bundle (it reads what it is given, nothing else). */
 export function verifyPageHtml(): string {
   const script = [...VERIFY_CORE_FUNCTIONS, wardVerifyPage].map((f) => f.toString()).join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Verify a Ward evidence bundle</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead('Verify a Ward evidence bundle', STYLE)}
 <body>
 <main>
 <h1>Verify a Ward evidence bundle</h1>
