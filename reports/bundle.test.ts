@@ -5,13 +5,11 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import * as yauzl from 'yauzl';
-import { ZipFile } from 'yazl';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../core/errors.js';
 import type { ScanStore } from '../core/store/scans.js';
 import { CHECKSUMS_NAME, sha256sums, type Manifest } from './bundle.js';
+import { readZip, writeZip } from '../test/support/zip.js';
 import { buildSampleStore, SAMPLE_MUTES } from './fixtures.js';
 import { HmacEvidenceSigner, PrivateKeyEvidenceSigner } from './signing.js';
 import { verifyBundle } from './verify.js';
@@ -23,29 +21,6 @@ let store: ScanStore;
 let w46: string;
 let w47: string;
 let work: string;
-
-async function readZip(path: string): Promise<Array<[string, Buffer]>> {
-  const zip = await yauzl.openPromise(path, { lazyEntries: true });
-  const out: Array<[string, Buffer]> = [];
-  for await (const entry of zip.eachEntry()) {
-    const stream = await zip.openReadStreamPromise(entry);
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    out.push([entry.fileName, Buffer.concat(chunks)]);
-  }
-  zip.close();
-  return out;
-}
-
-async function writeZip(path: string, entries: ReadonlyArray<readonly [string, Buffer, number?]>): Promise<string> {
-  const zip = new ZipFile();
-  for (const [name, bytes, mode] of entries) zip.addBuffer(bytes, name, mode === undefined ? {} : { mode });
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const chunk of Readable.from(zip.outputStream)) chunks.push(chunk as Buffer);
-  writeFileSync(path, Buffer.concat(chunks));
-  return path;
-}
 
 /** Rewrites a bundle with `change` applied to its entries. */
 async function tampered(name: string, change: (entries: Array<[string, Buffer]>) => Array<[string, Buffer]>): Promise<string> {

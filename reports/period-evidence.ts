@@ -14,6 +14,7 @@ import { preloadFonts, type FontFiles } from './pdf/fonts.js';
 import { renderPeriodPdf } from './pdf/period.js';
 import type { EvidenceSigner } from './signing.js';
 import { isoWeekOf, shiftWeek } from './week.js';
+import { addVerifyPage } from './html/verify-page.js';
 
 export const PERIOD_REPORT_KIND = 'ward.period-report';
 
@@ -109,6 +110,7 @@ export async function buildPeriodEvidence(store: ScanStore, options: PeriodEvide
       weeklyManifests.push({ week, sha256: sha256Hex(bytes) });
       bundle.addBuffer(`weekly/${week}.manifest.json`, bytes);
     }
+    await addVerifyPage(bundle, blobs);
     bundle.addBuffer(CHECKSUMS_NAME, sha256sums(bundle.manifestFiles));
     const manifest: PeriodManifest = {
       schemaVersion: 1,

@@ -120,7 +120,7 @@ describe('the period bundle', () => {
     const manifest = JSON.parse(readFileSync(join(dir, out.keys.manifest), 'utf8')) as { weeklyManifests: Array<{ week: string; sha256: string }>; weeksWithoutBundle: string[]; files: Array<{ path: string }> };
     expect(manifest.weeklyManifests).toEqual([{ week: '2026-W10', sha256: sha256Hex(weeklyManifest) }]);
     expect(manifest.weeksWithoutBundle).toEqual(['2026-W09', '2026-W11', '2026-W12']);
-    expect(manifest.files.map((f) => f.path)).toEqual(['report.pdf', 'report.json', 'report.csv', 'weekly/2026-W10.manifest.json', CHECKSUMS_NAME]);
+    expect(manifest.files.map((f) => f.path)).toEqual(['report.pdf', 'report.json', 'report.csv', 'weekly/2026-W10.manifest.json', 'verify.html', CHECKSUMS_NAME]);
     const result = await verifyBundle(join(dir, out.keys.bundle));
     expect(result.problems).toEqual([]);
     expect(result.notes.join('\n')).toContain('audit period 2026-03-01 to 2026-03-20');

@@ -17,6 +17,8 @@ import { preloadFonts, type FontFiles } from './pdf/fonts.js';
 import { renderReportPdf } from './pdf/render.js';
 import type { EvidenceSigner } from './signing.js';
 import { isoWeekOf, parseIsoWeek, type IsoWeek } from './week.js';
+import { addReportPage } from './html/report-page.js';
+import { addVerifyPage } from './html/verify-page.js';
 
 export interface WeeklyEvidenceOptions {
   /** `2026-W47`; default: the current ISO week (UTC) at `now`. */
@@ -123,8 +125,11 @@ export async function buildWeeklyEvidence(store: ScanStore, options: WeeklyEvide
     await bundle.addStreamed('report.csv', keys.csv, reportCsvStream(store, data), { compress: true });
     stage('csv', t);
 
+    await addReportPage(bundle, blobs, keys.json, week.id, options.organization);
+
     t = performance.now();
     await Promise.all(data.scans.map((scan) => bundle.addStored(scanKey(scan.scanId), scanKey(scan.scanId))));
+    await addVerifyPage(bundle, blobs);
     bundle.addBuffer(CHECKSUMS_NAME, sha256sums(bundle.manifestFiles));
     const manifest: Manifest = {
       schemaVersion: MANIFEST_SCHEMA_VERSION,

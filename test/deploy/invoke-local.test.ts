@@ -120,7 +120,7 @@ describe('sls invoke local -f report', () => {
       const blobs = new S3BlobStore(parseS3Url('s3://ward-store/ward'), { endpoint: s3.directUrl, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
       const pdf = await blobs.readBytes(`reports/${week}/report.pdf`);
       expect(pdf?.subarray(0, 5).toString()).toBe('%PDF-');
-      expect(await blobs.list('bundles/')).toEqual([`bundles/${week}.manifest.json`, `bundles/${week}.zip`]);
+      expect(await blobs.list('bundles/')).toEqual([`bundles/${week}.manifest.json`, `bundles/${week}.zip`, 'bundles/verify.html']);
     } finally {
       await sandbox.close();
       await s3.close();
