@@ -320,12 +320,21 @@ export async function wardVerifyBundle(input: PageVerifyInput): Promise<PageVeri
     problems.push(manifest);
     return finish('failed');
   }
+  // As the CLI (reports/verify.ts): a file larger than its declared size is not read at all.
+  const oversized = new Set<string>();
+  for (const file of manifest.files) {
+    const entry = scan.entries.get(file.path);
+    if (entry === undefined || file.path === 'manifest.json' || file.path === 'manifest.sig' || entry.size <= Math.max(0, file.size) || oversized.has(file.path)) continue;
+    oversized.add(file.path);
+    problems.push(`entry ${JSON.stringify(file.path)}: the zip says it inflates to ${entry.size} bytes, more than the ${Math.max(0, file.size)} declared; not read`);
+  }
   const listed = new Set<string>();
   for (const file of manifest.files) {
     if (listed.has(file.path)) problems.push(`manifest.json lists ${file.path} more than once`);
     listed.add(file.path);
-    const entry = scan.entries.get(file.path);
+    const entry = oversized.has(file.path) ? undefined : scan.entries.get(file.path);
     if (entry === undefined) {
+      if (oversized.has(file.path)) continue;
       if (!scan.problems.some((p) => p.startsWith(`entry ${JSON.stringify(file.path)}:`))) problems.push(`missing file: ${file.path} (listed in manifest.json)`);
       continue;
     }

@@ -50,6 +50,8 @@ async function verifyInPage(bundle: string, options: { previous?: string; public
   await page.setInputFiles('#bundle', bundle);
   await page.setInputFiles('#previous', options.previous === undefined ? [] : [options.previous]);
   await page.setInputFiles('#public-key', options.publicKey === undefined ? [] : [options.publicKey]);
+  // The previous verdict must not be read as this one: wait for the page to finish this run.
+  await page.evaluate(() => document.querySelector('#result')?.setAttribute('data-state', 'stale'));
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.waitForSelector('#result[data-state="done"]');
   return {
@@ -137,10 +139,14 @@ describe('verify.html', () => {
     expect(shown.heading).toMatch(/^NOT VERIFIED 2026-W47\.zip: the files match manifest\.json, but its signature was not checked/);
   });
 
-  it('catches an altered file', async () => {
-    const bundle = await tampered('altered.zip', (e) => e.map(([n, b]): [string, Buffer] => [n, n === 'report.csv' ? Buffer.concat([b, Buffer.from('x')]) : b]));
-    const shown = await sameAsCli(bundle, { publicKey: edPublicPem });
-    expect(shown.problems.join('\n')).toMatch(/^report\.csv: size is \d+ bytes, manifest\.json says \d+\nreport\.csv: SHA-256 is [0-9a-f]{16}…, manifest\.json says [0-9a-f]{16}… \(content changed\)$/);
+  it('catches an altered file, and one grown past its declared size (not even inflated)', async () => {
+    const flipLast = (b: Buffer) => Buffer.concat([b.subarray(0, b.length - 1), Buffer.from(b.at(-1) === 0x78 ? 'y' : 'x')]);
+    const altered = await tampered('altered.zip', (e) => e.map(([n, b]): [string, Buffer] => [n, n === 'report.csv' ? flipLast(b) : b]));
+    const shown = await sameAsCli(altered, { publicKey: edPublicPem });
+    expect(shown.problems.join('\n')).toMatch(/^report\.csv: SHA-256 is [0-9a-f]{16}…, manifest\.json says [0-9a-f]{16}… \(content changed\)$/);
+    const grown = await tampered('grown.zip', (e) => e.map(([n, b]): [string, Buffer] => [n, n === 'report.csv' ? Buffer.concat([b, Buffer.from('x')]) : b]));
+    const grownShown = await sameAsCli(grown, { publicKey: edPublicPem });
+    expect(grownShown.problems.join('\n')).toMatch(/^entry "report\.csv": the zip says it inflates to \d+ bytes, more than the \d+ declared; not read$/);
   });
 
   it('catches an extra file', async () => {
