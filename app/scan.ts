@@ -4,10 +4,10 @@
 import { currentRunner } from '../core/runner.js';
 import { selectControls } from '../checks/index.js';
 import type { WardConfig } from '../core/config.js';
-import { runScan, type ProviderPlan, type ScanProgress } from '../core/engine.js';
+import { runScan, scanEachTarget, scanFrame, type ProviderPlan, type ScanOptions, type ScanProgress } from '../core/engine.js';
 import type { ApiMetrics } from '../core/metrics.js';
-import type { Provider, ScanDocument, ScanRunner } from '../core/model.js';
-import { applyMutes, mutedShare, muteShareWarning, type MuteOutcome } from '../core/mutes.js';
+import type { CoverageGap, Provider, ScanDocument, ScannedTarget, ScanRunner } from '../core/model.js';
+import { applyMutes, mutedShare, muteShareWarning, type MutedShare, type MuteOutcome } from '../core/mutes.js';
 import type { RecordOutcome, ScanStore } from '../core/store/scans.js';
 import type { AwsPlanOptions } from '../providers/aws/provider.js';
 import { plansFromConfig, plansFromRefs, type TargetRef } from './targets.js';
@@ -58,13 +58,13 @@ export function awsOptions(config: WardConfig, request: Pick<ScanRequest, 'awsEn
   };
 }
 
-export async function scan(request: ScanRequest): Promise<ScanOutcome> {
+async function engineOptions(request: ScanRequest): Promise<ScanOptions> {
   const { config } = request;
   const settings = { aws: awsOptions(config, request), ...(request.metrics === undefined ? {} : { metrics: request.metrics }) };
   const filter = { ...(request.providers === undefined ? {} : { providers: request.providers }), ...(request.accounts === undefined ? {} : { accounts: request.accounts }) };
   const plans: ProviderPlan[] = request.targets === undefined ? await plansFromConfig(config, filter, settings) : await plansFromRefs(request.targets, settings);
   const regions = request.regions ?? config.aws.regions;
-  const judged = await runScan({
+  return {
     plans,
     controls: selectControls({ disabled: config.controls.disabled, ...(request.providers === undefined ? {} : { providers: request.providers }) }),
     thresholds: config.thresholds,
@@ -73,11 +73,85 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
     ...(request.onProgress === undefined ? {} : { onProgress: request.onProgress }),
     ...(request.keepGoing === undefined ? {} : { keepGoing: request.keepGoing }),
     ...(request.continuation === true ? { skipAccountScope: true } : {}),
-  });
+  };
+}
+
+export async function scan(request: ScanRequest): Promise<ScanOutcome> {
+  const { config } = request;
+  const judged = await runScan(await engineOptions(request));
   const { scan: document, expiredMatches } = applyMutes({ ...judged, runner: request.runner ?? currentRunner() }, config.mutes, new Date(judged.finishedAt));
   const outcome: ScanOutcome = { scan: document, expiredMutes: expiredMatches };
   const muteWarning = muteShareWarning(mutedShare(document.results), config.muteLimits.warnShare);
   if (muteWarning !== undefined) outcome.muteWarning = muteWarning;
   if (request.store !== undefined) outcome.recorded = await request.store.recordScan(document);
+  return outcome;
+}
+
+/** One target's scan document, muted and (when there is a store) recorded, as `scanByTarget` hands it on. */
+export interface TargetScanPart {
+  scan: ScanDocument;
+  recorded?: RecordOutcome;
+}
+
+/** What a scan by target leaves behind: everything but the results, which went to `onPart`. */
+export interface ScanByTargetOutcome {
+  /** The run that ties the parts together (the Slack digest's run id). */
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  targets: ScannedTarget[];
+  coverage: CoverageGap[];
+  results: number;
+  muted: MutedShare;
+  recorded?: RecordOutcome['counts'];
+  expiredMutes: MuteOutcome['expiredMatches'];
+  muteWarning?: string;
+}
+
+/**
+ * A scan whose results never meet in one array: each target is judged, muted, recorded as a scan
+ * document of its own (as a fan-out target is in Lambda) and handed to `onPart`, then dropped. Memory
+ * stays that of the targets in flight, whatever the size of the organisation.
+ */
+export async function scanByTarget(request: ScanRequest, onPart: (part: TargetScanPart) => Promise<void> | void): Promise<ScanByTargetOutcome> {
+  const { config } = request;
+  const options = await engineOptions(request);
+  const runner = request.runner ?? currentRunner();
+  const targets: ScannedTarget[] = [];
+  const coverage: CoverageGap[] = [];
+  const expiredMutes: MuteOutcome['expiredMatches'] = [];
+  const muted: MutedShare = { muted: 0, failing: 0 };
+  let results = 0;
+  let recorded: RecordOutcome['counts'] | undefined;
+  const { startedAt, finishedAt } = await scanEachTarget(options, async (part, scanStart) => {
+    const judged: ScanDocument = { ...scanFrame(options, scanStart, new Date()), targets: [part.target], coverage: part.gaps, results: part.findings, runner };
+    const { scan: document, expiredMatches } = applyMutes(judged, config.mutes, new Date(judged.finishedAt));
+    targets.push(part.target);
+    coverage.push(...part.gaps);
+    expiredMutes.push(...expiredMatches);
+    const share = mutedShare(document.results);
+    muted.muted += share.muted;
+    muted.failing += share.failing;
+    results += document.results.length;
+    const stored = request.store === undefined ? undefined : await request.store.recordScan(document);
+    if (stored !== undefined) {
+      recorded ??= { new: 0, reopened: 0, resolved: 0, open: 0 };
+      for (const key of Object.keys(recorded) as Array<keyof RecordOutcome['counts']>) recorded[key] += stored.counts[key];
+    }
+    await onPart({ scan: document, ...(stored === undefined ? {} : { recorded: stored }) });
+  });
+  const outcome: ScanByTargetOutcome = {
+    runId: scanFrame(options, startedAt, finishedAt).scanId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    targets,
+    coverage,
+    results,
+    muted,
+    expiredMutes,
+    ...(recorded === undefined ? {} : { recorded }),
+  };
+  const muteWarning = muteShareWarning(muted, config.muteLimits.warnShare);
+  if (muteWarning !== undefined) outcome.muteWarning = muteWarning;
   return outcome;
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { sandboxVariables } from '../app/demo.js';
-import { scan } from '../app/scan.js';
+import { scanByTarget } from '../app/scan.js';
 import { newApiMetrics, retriesOf } from '../core/metrics.js';
 import { forkSandbox, hostSandbox, peakRssMb, type SandboxSnapshot } from './sandbox-host.js';
 import { buildScenario, isScenarioName, type PeriodScenario, type ReportScenario, type ScanScenario } from './scenarios.js';
@@ -107,7 +107,9 @@ async function runScanScenario(scenario: ScanScenario, inProcess: boolean): Prom
     const machine0 = machineBusySeconds();
     const elu0 = performance.eventLoopUtilization();
     delay.enable();
-    const outcome = await scan({
+    // Results by target, as `ward scan` reads them: no array of every finding (flat memory, issue 13).
+    const statuses: Record<string, number> = {};
+    const outcome = await scanByTarget({
       config: scenario.config,
       providers: scenario.providers,
       metrics,
@@ -117,6 +119,8 @@ async function runScanScenario(scenario: ScanScenario, inProcess: boolean): Prom
         if (p.targetsDone >= 1 && phases.firstTargetSeconds === 0) phases.firstTargetSeconds = since();
         if (p.targetsDone === p.targetsTotal) phases.lastTargetSeconds = since();
       },
+    }, ({ scan: part }) => {
+      for (const f of part.results) statuses[f.status] = (statuses[f.status] ?? 0) + 1;
     });
     const wallSeconds = since();
     delay.disable();
@@ -125,12 +129,10 @@ async function runScanScenario(scenario: ScanScenario, inProcess: boolean): Prom
     const elu = performance.eventLoopUtilization(elu0);
     const peak = rss.stop();
     const snapshot = await sandbox.snapshot();
-    const document = outcome.scan;
+    const document = outcome;
     const scannerCpu = (cpu.user + cpu.system) / 1e6;
     const busyCores = machine0 === undefined || machine1 === undefined ? 0 : (machine1 - machine0) / wallSeconds;
     const ours = (scannerCpu + (sandbox.mode === 'process' ? snapshot.cpuSeconds : 0)) / wallSeconds;
-    const statuses: Record<string, number> = {};
-    for (const f of document.results) statuses[f.status] = (statuses[f.status] ?? 0) + 1;
     const gapApis: Record<string, number> = {};
     for (const g of document.coverage) gapApis[`${g.api} ${g.code}`] = (gapApis[`${g.api} ${g.code}`] ?? 0) + 1;
     return {
@@ -147,7 +149,7 @@ async function runScanScenario(scenario: ScanScenario, inProcess: boolean): Prom
       eventLoopDelayP99Ms: round(delay.percentile(99) / 1e6, 1),
       targets: document.targets.length,
       regions: document.targets.reduce((n, t) => n + t.regions.length, 0),
-      findings: document.results.length,
+      findings: document.results,
       coverageGaps: document.coverage.length,
       gapApis,
       statuses,

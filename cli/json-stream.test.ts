@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { jsonPieces, writeJson } from './json-stream.js';
+import { JsonDocumentWriter, jsonPieces, writeJson } from './json-stream.js';
 
 const document = {
   schemaVersion: 1,
@@ -29,5 +29,22 @@ describe('streamed --output json', () => {
     out.end();
     expect(chunks.join('')).toBe(`${JSON.stringify(document, null, 2)}\n`);
     expect(chunks.length).toBeGreaterThan(2);
+  });
+
+  it('writes a document whose array is filled target by target with the same bytes', async () => {
+    const { results, targets, coverage, ...head } = document;
+    const collect = async (parts: ReadonlyArray<readonly unknown[]>) => {
+      const out = new PassThrough({ highWaterMark: 512 });
+      const chunks: string[] = [];
+      out.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+      const writer = new JsonDocumentWriter(out, 'results');
+      await writer.start(head);
+      for (const part of parts) await writer.add(part);
+      await writer.end({ targets, coverage, absent: undefined });
+      out.end();
+      return chunks.join('');
+    };
+    expect(await collect([[], results.slice(0, 250), results.slice(250)])).toBe(`${JSON.stringify({ ...head, results, targets, coverage }, null, 2)}\n`);
+    expect(await collect([[], []])).toBe(`${JSON.stringify({ ...head, results: [], targets, coverage }, null, 2)}\n`);
   });
 });

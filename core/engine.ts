@@ -94,7 +94,7 @@ function failureOf(session: Pick<TargetSession, 'describeFailure'>, error: unkno
 type DatasetState = { ok: true; collected: Collected<unknown> } | { ok: false; failure: ReadFailure } | { ok: false; deferred: true };
 
 interface TargetResult {
-  target?: ScannedTarget;
+  target: ScannedTarget;
   findings: Finding[];
   gaps: CoverageGap[];
 }
@@ -281,7 +281,19 @@ function unopenedTarget(
   };
 }
 
-export async function runScan(options: ScanOptions): Promise<ScanDocument> {
+/** One target's share of a scan: its findings sorted most severe first, its coverage gaps. */
+export interface TargetPart {
+  target: ScannedTarget;
+  findings: Finding[];
+  gaps: CoverageGap[];
+}
+
+/**
+ * Scans every target and hands each one's part to `onTarget` as soon as it is judged, so a scan of an
+ * organisation never holds more than the targets in flight (`targetConcurrency`) in memory. A target
+ * keeps its slot until `onTarget` has finished with its part: storing and printing pace the scan.
+ */
+export async function scanEachTarget(options: ScanOptions, onTarget: (part: TargetPart, startedAt: Date) => Promise<void> | void): Promise<{ startedAt: Date; finishedAt: Date }> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const limit = pLimit(options.concurrency ?? 32);
@@ -297,56 +309,76 @@ export async function runScan(options: ScanOptions): Promise<ScanDocument> {
   progress.targetsTotal = jobs.length;
   report();
 
-  const results = await Promise.all(
-    jobs.map(({ plan, target, controls }) =>
-      openLimit(async (): Promise<TargetResult> => {
-        let opening: TargetOpening;
-        try {
-          opening = await withReadDeadline(deadline, `opening ${plan.provider} ${target.account}`, () => target.open());
-        } catch (error) {
-          const limit = limitErrorOf(error);
-          if (limit === undefined) throw error;
-          opening = { ok: false, provider: plan.provider, account: target.account, failure: { api: 'open', code: limit.code, reason: limit.reason } };
-        }
-        if (!opening.ok) {
-          progress.targetsDone += 1;
-          report();
-          return unopenedTarget(plan.provider, target.account, target.name, opening.failure, controls, options.thresholds);
-        }
-        const session = opening.session;
-        try {
-          let regions: RegionList;
-          try {
-            regions = await withReadDeadline(deadline, session.regionsApi, () => session.regions(options.regions));
-          } catch (error) {
-            return unopenedTarget(plan.provider, session.account, session.name, failureOf(session, error, session.regionsApi), controls, options.thresholds);
-          }
-          progress.regionsTotal += regions.enabled.length;
-          report();
-          const scan = new TargetScan(session, controls, options, limit, () => {
-            progress.regionsDone += 1;
-            report();
-          });
-          return await scan.run(regions);
-        } finally {
-          session.close();
-          progress.targetsDone += 1;
-          report();
-        }
+  const scanOne = async ({ plan, target, controls }: (typeof jobs)[number]): Promise<TargetResult> => {
+    let opening: TargetOpening;
+    try {
+      opening = await withReadDeadline(deadline, `opening ${plan.provider} ${target.account}`, () => target.open());
+    } catch (error) {
+      const limit = limitErrorOf(error);
+      if (limit === undefined) throw error;
+      opening = { ok: false, provider: plan.provider, account: target.account, failure: { api: 'open', code: limit.code, reason: limit.reason } };
+    }
+    if (!opening.ok) {
+      progress.targetsDone += 1;
+      report();
+      return unopenedTarget(plan.provider, target.account, target.name, opening.failure, controls, options.thresholds);
+    }
+    const session = opening.session;
+    try {
+      let regions: RegionList;
+      try {
+        regions = await withReadDeadline(deadline, session.regionsApi, () => session.regions(options.regions));
+      } catch (error) {
+        return unopenedTarget(plan.provider, session.account, session.name, failureOf(session, error, session.regionsApi), controls, options.thresholds);
+      }
+      progress.regionsTotal += regions.enabled.length;
+      report();
+      const scan = new TargetScan(session, controls, options, limit, () => {
+        progress.regionsDone += 1;
+        report();
+      });
+      return await scan.run(regions);
+    } finally {
+      session.close();
+      progress.targetsDone += 1;
+      report();
+    }
+  };
+
+  await Promise.all(
+    jobs.map((job) =>
+      openLimit(async () => {
+        const result = await scanOne(job);
+        await onTarget({ target: result.target, findings: result.findings.sort(compareFindings), gaps: result.gaps }, startedAt);
       }),
     ),
   );
+  return { startedAt, finishedAt: now() };
+}
 
+/** A scan as one document: every target's parts together (what one target or a small scan needs). */
+export async function runScan(options: ScanOptions): Promise<ScanDocument> {
+  const parts: TargetPart[] = [];
+  const { startedAt, finishedAt } = await scanEachTarget(options, (part) => {
+    parts.push(part);
+  });
+  return {
+    ...scanFrame(options, startedAt, finishedAt),
+    targets: parts.map((p) => p.target),
+    coverage: parts.flatMap((p) => p.gaps),
+    results: parts.flatMap((p) => p.findings).sort(compareFindings),
+  };
+}
+
+/** Everything of a scan document but its targets, coverage and results. */
+export function scanFrame(options: Pick<ScanOptions, 'thresholds' | 'controls'>, startedAt: Date, finishedAt: Date): Omit<ScanDocument, 'targets' | 'coverage' | 'results'> {
   return {
     schemaVersion: 1,
     scanId: newScanId(startedAt),
     startedAt: startedAt.toISOString(),
-    finishedAt: now().toISOString(),
+    finishedAt: finishedAt.toISOString(),
     wardVersion: WARD_VERSION,
     thresholds: options.thresholds,
     controls: options.controls.map((c) => c.id),
-    targets: results.flatMap((r) => (r.target === undefined ? [] : [r.target])),
-    coverage: results.flatMap((r) => r.gaps),
-    results: results.flatMap((r) => r.findings).sort(compareFindings),
   };
 }

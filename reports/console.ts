@@ -2,7 +2,8 @@
 // and what could not be read.
 
 import { displaySafe } from '../core/display-text.js';
-import { AREAS, AREA_TITLES, SEVERITIES, severityRank, type Finding, type ScanDocument, type Severity, type Status } from '../core/model.js';
+import { AREAS, AREA_TITLES, SEVERITIES, type Finding, type ScanDocument, type Severity } from '../core/model.js';
+import { tallyOf, totalOf, type ScanTally } from './scan-tally.js';
 
 /**
  * A plain-text table. Given a width, columns that do not fit are narrowed (widest first, never below
@@ -55,24 +56,16 @@ export function fitLines(lines: readonly string[], width: number): string[] {
   });
 }
 
-function count(findings: readonly Finding[], predicate: (f: Finding) => boolean): number {
-  let n = 0;
-  for (const f of findings) if (predicate(f)) n += 1;
-  return n;
-}
-
 const SEVERITIES_DESC = [...SEVERITIES].reverse();
 
 /** Compact headers, so the table fits 80 columns: failing by severity, then the other outcomes. */
 const SEVERITY_HEADERS: Record<Severity, string> = { critical: 'Crit', high: 'High', medium: 'Med', low: 'Low', info: 'Info' };
 
-export function summaryByArea(scan: ScanDocument, width?: number): string {
+export function summaryByArea(tally: ScanTally, width?: number): string {
   const header = ['Area', ...SEVERITIES_DESC.map((s) => SEVERITY_HEADERS[s]), 'Pass', 'Muted', 'Err', 'N/A'];
   const rows = AREAS.map((area) => {
-    const inArea = scan.results.filter((f) => f.area === area);
-    const fails = (severity: Severity) => count(inArea, (f) => f.status === 'FAIL' && f.severity === severity);
-    const of = (status: Status) => count(inArea, (f) => f.status === status);
-    return [AREA_TITLES[area], ...SEVERITIES_DESC.map((s) => String(fails(s))), String(of('PASS')), String(of('MUTED')), String(of('ERROR')), String(of('NOT_ASSESSABLE'))];
+    const { failing, status } = tally.byArea[area];
+    return [AREA_TITLES[area], ...SEVERITIES_DESC.map((s) => String(failing[s])), String(status.PASS), String(status.MUTED), String(status.ERROR), String(status.NOT_ASSESSABLE)];
   });
   return `Results by area: failing by severity, then passed, muted, error (Err), N/A:\n${renderTable(header, rows, width)}`;
 }
@@ -113,40 +106,45 @@ export interface SummaryOptions {
 }
 
 export function renderScanSummary(scan: ScanDocument, options: SummaryOptions = {}): string {
+  return renderTallySummary(tallyOf(scan, options.maxFindings ?? 25), options);
+}
+
+/** The summary from counts and the few worst findings: what `ward scan` prints at any scale. */
+export function renderTallySummary(scan: ScanTally, options: SummaryOptions = {}): string {
   const maxFindings = options.maxFindings ?? 25;
   const seconds = (Date.parse(scan.finishedAt) - Date.parse(scan.startedAt)) / 1000;
   const regions = scan.targets.reduce((n, t) => n + t.regions.length, 0);
-  const failing = scan.results.filter((f) => f.status === 'FAIL').sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
-  const errors = scan.results.filter((f) => f.status === 'ERROR');
+  const failing = totalOf(scan, 'FAIL');
+  const errors = totalOf(scan, 'ERROR');
   const width = Math.max(60, options.width ?? 80);
   const out: string[] = [];
   out.push(
-    `Scan ${scan.scanId}: ${scan.targets.length} account(s), ${regions} region(s), ${scan.controls.length} control(s) in ${seconds.toFixed(1)} s` +
+    `Scan ${scan.scanId}: ${scan.targets.length} account(s), ${regions} region(s), ${scan.controls} control(s) in ${seconds.toFixed(1)} s` +
       ` (log retention threshold ${scan.thresholds.minLogRetentionDays} days)`,
   );
   if (options.changes !== undefined) {
     const { new: added, reopened, resolved } = options.changes;
     out.push(`Since the previous scan: ${added} new, ${reopened} reopened, ${resolved} resolved.`);
   }
-  const muted = scan.results.filter((f) => f.status === 'MUTED').length;
+  const muted = totalOf(scan, 'MUTED');
   if (muted > 0) out.push(`${muted} failing finding(s) muted by accepted risks in the configuration.`);
   if (options.muteWarning !== undefined) out.push('', options.muteWarning, '');
   out.push('');
   out.push(summaryByArea(scan, width));
   out.push('');
-  if (failing.length === 0) {
+  if (failing === 0) {
     out.push('No failing findings.');
   } else {
-    out.push(`Failing findings (${failing.length}), most severe first:`);
-    for (const f of failing.slice(0, maxFindings)) {
+    out.push(`Failing findings (${failing}), most severe first:`);
+    for (const f of scan.worst.slice(0, maxFindings)) {
       out.push(`${f.severity.toUpperCase().padEnd(9)} ${f.controlId}  ${where(f)}  ${displaySafe(f.resource.name ?? f.resource.id)}`);
       for (const line of wrap(displaySafe(f.message), width - INDENT.length)) out.push(`${INDENT}${line}`);
     }
-    if (failing.length > maxFindings) out.push(`… and ${failing.length - maxFindings} more (ward scan --output json lists every one).`);
+    if (failing > maxFindings) out.push(`… and ${failing - maxFindings} more (ward scan --output json lists every one).`);
   }
-  if (errors.length > 0 || scan.coverage.length > 0) {
+  if (errors > 0 || scan.coverage.length > 0) {
     out.push('');
-    out.push(`Could not assess (${errors.length} result(s) are ERROR; earlier findings for these scopes stand):`);
+    out.push(`Could not assess (${errors} result(s) are ERROR; earlier findings for these scopes stand):`);
     for (const gap of scan.coverage.slice(0, 15)) {
       out.push(displaySafe(`  ${gap.provider}:${gap.account}/${gap.region}  ${gap.api}  ${gap.code}: ${gap.reason}`));
     }
