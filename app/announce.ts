@@ -16,7 +16,7 @@ export async function latestReportLink(store: ScanStore): Promise<string | undef
   return latest === undefined ? undefined : store.blobs.downloadLink(latest, REPORT_LINK_SECONDS);
 }
 
-export function targetsOf(scan: ScanDocument): { keys: string[]; names: Record<string, string> } {
+export function targetsOf(scan: Pick<ScanDocument, 'targets'>): { keys: string[]; names: Record<string, string> } {
   const names: Record<string, string> = {};
   for (const t of scan.targets) if (t.name !== undefined && t.name !== '') names[targetKey(t)] = t.name;
   return { keys: scan.targets.map(targetKey), names };
@@ -30,7 +30,7 @@ async function optionsFor(store: ScanStore, webhookUrl: string | undefined, extr
 }
 
 /** A scan that is a run of its own (a CLI scan, an inline Lambda scan): one message. */
-export async function announceScan(store: ScanStore, scan: ScanDocument, webhookUrl: string | undefined, extra: Extra = {}): Promise<DigestOutcome> {
+export async function announceScan(store: ScanStore, scan: Pick<ScanDocument, 'scanId' | 'targets'>, webhookUrl: string | undefined, extra: Extra = {}): Promise<DigestOutcome> {
   const { keys, names } = targetsOf(scan);
   return announceRun(store, scan.scanId, keys, { ...(await optionsFor(store, webhookUrl, extra)), names });
 }

@@ -1,6 +1,7 @@
 // Wires configuration, providers, checks, the engine and the store into one scan. The CLI, the
 // sandbox demo and the Lambda handlers all call this, so a scan means the same thing everywhere.
 
+import { newScanId } from '../core/ids.js';
 import { currentRunner } from '../core/runner.js';
 import { selectControls } from '../checks/index.js';
 import type { WardConfig } from '../core/config.js';
@@ -89,6 +90,8 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
 
 /** One target's scan document, muted and (when there is a store) recorded, as `scanByTarget` hands it on. */
 export interface TargetScanPart {
+  /** The run this part belongs to, known before the first part arrives. */
+  runId: string;
   scan: ScanDocument;
   recorded?: RecordOutcome;
 }
@@ -99,6 +102,9 @@ export interface ScanByTargetOutcome {
   runId: string;
   startedAt: string;
   finishedAt: string;
+  controls: string[];
+  thresholds: ScanDocument['thresholds'];
+  runner: ScanRunner;
   targets: ScannedTarget[];
   coverage: CoverageGap[];
   results: number;
@@ -123,7 +129,9 @@ export async function scanByTarget(request: ScanRequest, onPart: (part: TargetSc
   const muted: MutedShare = { muted: 0, failing: 0 };
   let results = 0;
   let recorded: RecordOutcome['counts'] | undefined;
-  const { startedAt, finishedAt } = await scanEachTarget(options, async (part, scanStart) => {
+  const runStartedAt = new Date();
+  const runId = newScanId(runStartedAt);
+  const { finishedAt } = await scanEachTarget(options, async (part, scanStart) => {
     const judged: ScanDocument = { ...scanFrame(options, scanStart, new Date()), targets: [part.target], coverage: part.gaps, results: part.findings, runner };
     const { scan: document, expiredMatches } = applyMutes(judged, config.mutes, new Date(judged.finishedAt));
     targets.push(part.target);
@@ -138,12 +146,15 @@ export async function scanByTarget(request: ScanRequest, onPart: (part: TargetSc
       recorded ??= { new: 0, reopened: 0, resolved: 0, open: 0 };
       for (const key of Object.keys(recorded) as Array<keyof RecordOutcome['counts']>) recorded[key] += stored.counts[key];
     }
-    await onPart({ scan: document, ...(stored === undefined ? {} : { recorded: stored }) });
+    await onPart({ runId, scan: document, ...(stored === undefined ? {} : { recorded: stored }) });
   });
   const outcome: ScanByTargetOutcome = {
-    runId: scanFrame(options, startedAt, finishedAt).scanId,
-    startedAt: startedAt.toISOString(),
+    runId,
+    startedAt: runStartedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
+    controls: options.controls.map((c) => c.id),
+    thresholds: options.thresholds,
+    runner,
     targets,
     coverage,
     results,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dataset, defineControl, evidenceFrom, type DatasetDef, type Judgement } from './control.js';
-import { runScan, type ProviderPlan, type ReadFailure, type TargetSession } from './engine.js';
+import { runScan, scanEachTarget, type ProviderPlan, type ReadFailure, type TargetSession } from './engine.js';
 import { findingId } from './ids.js';
 
 interface Thing {
@@ -237,5 +237,38 @@ describe('runScan', () => {
     const updates: string[] = [];
     await runScan({ plans: [planOf([session])], controls: [thingsOk], thresholds, onProgress: (p) => updates.push(`${p.targetsDone}/${p.targetsTotal} ${p.regionsDone}/${p.regionsTotal}`) });
     expect(updates.at(-1)).toBe('1/1 2/2');
+  });
+});
+
+describe('scanEachTarget', () => {
+  it("hands each target's part on before later targets are opened, and holds a slot until the part is handled", async () => {
+    const events: string[] = [];
+    const accounts = ['111111111111', '222222222222', '333333333333'];
+    const plan: ProviderPlan = {
+      provider: 'aws',
+      targets: accounts.map((account) => ({
+        account,
+        open: async () => {
+          events.push(`open ${account}`);
+          return { ok: true as const, session: fakeSession(account, ['eu-west-1'], world({ 'eu-west-1': { 'test.things': [{ id: account, ok: false }] } })) };
+        },
+      })),
+    };
+    await scanEachTarget({ plans: [plan], controls: [thingsOk, settingOn], thresholds, targetConcurrency: 1 }, async (part) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      events.push(`part ${part.target.account} ${part.findings.map((f) => `${f.controlId}:${f.status}`).join(',')}`);
+    });
+    expect(events).toEqual(accounts.flatMap((a) => [`open ${a}`, `part ${a} test-things-ok:FAIL`]));
+  });
+
+  it('gives runScan the same results, whole, as the parts together', async () => {
+    const sessions = ['111111111111', '222222222222'].map((a) => fakeSession(a, ['eu-west-1', 'us-east-1'], world({ 'eu-west-1': { 'test.things': [{ id: a, ok: false }] }, global: { 'test.settings': [{ on: false }] } })));
+    const parts: string[] = [];
+    await scanEachTarget({ plans: [planOf(sessions)], controls: [thingsOk, settingOn], thresholds }, (part) => {
+      parts.push(...part.findings.map((f) => f.id));
+    });
+    const whole = await runScan({ plans: [planOf(sessions)], controls: [thingsOk, settingOn], thresholds });
+    expect(parts.sort()).toEqual(whole.results.map((f) => f.id).sort());
+    expect(whole.results).toHaveLength(4);
   });
 });

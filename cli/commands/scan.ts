@@ -1,16 +1,18 @@
 import { Option, type Command } from 'commander';
-import { scan, type ScanOutcome } from '../../app/scan.js';
+import { scan, scanByTarget, type ScanRequest } from '../../app/scan.js';
 import { CONTROL_IDS } from '../../checks/index.js';
 import { loadConfig } from '../../core/config.js';
 import { severityRank, type Provider, type ScanDocument, type Severity } from '../../core/model.js';
-import { renderScanSummary } from '../../reports/console.js';
+import { renderScanSummary, renderTallySummary } from '../../reports/console.js';
+import { ScanTallyBuilder } from '../../reports/scan-tally.js';
+import { WARD_VERSION } from '../../core/version.js';
 import { commaList, providerOption, severityOption } from '../options.js';
 import { renderOcsf } from '../../reports/ocsf.js';
 import { renderJunit } from '../../reports/junit.js';
 import { renderScanCsv } from '../../reports/scan-csv.js';
 import { lifecycleAfter, newFailuresAtOrAbove } from '../../app/scan-lifecycle.js';
 import { progressReporter } from '../progress.js';
-import { writeJson } from '../json-stream.js';
+import { JsonDocumentWriter } from '../json-stream.js';
 import { forStream } from '../colour.js';
 import { openStore } from '../../app/store.js';
 import { announceScan } from '../../app/announce.js';
@@ -53,7 +55,7 @@ export function failingAtOrAbove(scan: ScanDocument, severity: Severity): number
 }
 
 /** Slack, when WARD_SLACK_WEBHOOK_URL is set. What is said here never includes the URL. */
-export async function sendAlerts(store: ScanStore, scan: ScanDocument): Promise<void> {
+export async function sendAlerts(store: ScanStore, scan: Pick<ScanDocument, 'scanId' | 'targets'>): Promise<void> {
   const outcome = await announceScan(store, scan, process.env['WARD_SLACK_WEBHOOK_URL']);
   switch (outcome.status) {
     case 'delivered':
@@ -86,53 +88,111 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
       const config = loadConfig(configFile ?? DEFAULT_CONFIG, configFile !== undefined, CONTROL_IDS);
       const store = openStore(flags.store);
       const progress = flags.quiet === true ? { update: () => undefined, done: () => undefined } : progressReporter();
-      let outcome: ScanOutcome;
+      const request: ScanRequest = {
+        config,
+        store,
+        ...(flags.provider === undefined ? {} : { providers: flags.provider }),
+        ...(flags.accounts === undefined ? {} : { accounts: flags.accounts }),
+        ...(flags.regions === undefined ? {} : { regions: flags.regions }),
+        onProgress: (p) => progress.update(p),
+      };
+      let gates: GateCounts;
       try {
-        outcome = await scan({
-          config,
-          store,
-          ...(flags.provider === undefined ? {} : { providers: flags.provider }),
-          ...(flags.accounts === undefined ? {} : { accounts: flags.accounts }),
-          ...(flags.regions === undefined ? {} : { regions: flags.regions }),
-          onProgress: (p) => progress.update(p),
-        });
+        const { output } = flags;
+        gates = output === 'table' || output === 'json' ? await scanStreamed(request, store, flags) : await scanWhole(request, store, flags, output);
       } finally {
         progress.done();
       }
-      const document = outcome.scan;
-      const lifecycle = await lifecycleAfter(store, document);
-      const summary = renderScanSummary(document, { width: process.stdout.columns ?? 80, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }), ...(outcome.muteWarning === undefined ? {} : { muteWarning: outcome.muteWarning }) });
-      if (flags.output !== 'table') {
-        if (flags.quiet !== true) process.stderr.write(`${forStream(summary, process.stderr, flags.color)}\n`);
-        // JSON is streamed: a document of every finding is never built as one string.
-        if (flags.output === 'json') await writeJson(process.stdout, document);
-        else process.stdout.write(renderDocument(flags.output, document, lifecycle));
-      } else if (flags.quiet !== true) {
-        process.stdout.write(`${forStream(summary, process.stdout, flags.color)}\n\nStored in ${store.blobs.location} as scan ${document.scanId}.\n`);
+      if (gates.failing > 0 && flags.failOn !== undefined) {
+        process.stderr.write(`ward: ${gates.failing} failing finding(s) at or above ${flags.failOn}\n`);
+        setExitCode(1);
       }
-      await sendAlerts(store, document);
-      if (flags.securityHub === true) {
-        const { importToSecurityHub } = await import('../../app/security-hub.js');
-        const imported = await importToSecurityHub(document, lifecycle);
-        process.stderr.write(`Security Hub: imported ${imported.imported} finding(s) into ${imported.account} in ${imported.region} (${imported.calls} call(s)).\n`);
-        if (imported.failed.length > 0) {
-          for (const f of imported.failed.slice(0, 10)) process.stderr.write(`Security Hub refused ${f.id}: ${f.code} ${f.message}\n`);
-          throw new UserError(`Security Hub refused ${imported.failed.length} finding(s); the scan itself is stored.`);
-        }
+      if (gates.newFailing > 0 && flags.failOnNew !== undefined) {
+        process.stderr.write(`ward: ${gates.newFailing} new or reopened failing finding(s) at or above ${flags.failOnNew}\n`);
+        setExitCode(1);
       }
-      if (flags.failOn !== undefined) {
-        const n = failingAtOrAbove(document, flags.failOn);
-        if (n > 0) {
-          process.stderr.write(`ward: ${n} failing finding(s) at or above ${flags.failOn}\n`);
-          setExitCode(1);
-        }
-      }
-      if (flags.failOnNew !== undefined) {
-        const n = newFailuresAtOrAbove(document, lifecycle, flags.failOnNew);
-        if (n > 0) {
-          process.stderr.write(`ward: ${n} new or reopened failing finding(s) at or above ${flags.failOnNew}\n`);
-          setExitCode(1);
-        }
-      }
+      if (gates.securityHubRefused > 0) throw new UserError(`Security Hub refused ${gates.securityHubRefused} finding(s); the scan itself is stored.`);
     });
+}
+
+/** What the exit code depends on, counted as the results go by. */
+interface GateCounts {
+  failing: number;
+  newFailing: number;
+  securityHubRefused: number;
+}
+
+/** Counts one scan document (a target's part, or a whole scan) towards the gates; imports it into Security Hub when asked. */
+async function gateAndImport(store: ScanStore, document: ScanDocument, flags: ScanFlags, gates: GateCounts): Promise<void> {
+  if (flags.failOn !== undefined) gates.failing += failingAtOrAbove(document, flags.failOn);
+  if (flags.failOnNew === undefined && flags.securityHub !== true) return;
+  const lifecycle = await lifecycleAfter(store, document);
+  if (flags.failOnNew !== undefined) gates.newFailing += newFailuresAtOrAbove(document, lifecycle, flags.failOnNew);
+  if (flags.securityHub === true) {
+    const { importToSecurityHub } = await import('../../app/security-hub.js');
+    const imported = await importToSecurityHub(document, lifecycle);
+    process.stderr.write(`Security Hub: imported ${imported.imported} finding(s) into ${imported.account} in ${imported.region} (${imported.calls} call(s)).\n`);
+    for (const f of imported.failed.slice(0, 10)) process.stderr.write(`Security Hub refused ${f.id}: ${f.code} ${f.message}\n`);
+    gates.securityHubRefused += imported.failed.length;
+  }
+}
+
+/**
+ * Table and JSON: one target at a time. Each target's results are recorded as a scan document of its
+ * own (as a fan-out target's are in Lambda), written to the JSON stream and counted for the summary,
+ * then dropped: memory does not grow with the number of accounts.
+ */
+async function scanStreamed(request: ScanRequest, store: ScanStore, flags: ScanFlags): Promise<GateCounts> {
+  const gates: GateCounts = { failing: 0, newFailing: 0, securityHubRefused: 0 };
+  const tally = new ScanTallyBuilder();
+  const json = flags.output === 'json' ? new JsonDocumentWriter(process.stdout, 'results') : undefined;
+  let started = false;
+  const head = (runId: string, frame: Pick<ScanDocument, 'startedAt' | 'wardVersion' | 'thresholds' | 'controls' | 'runner'>) => ({
+    schemaVersion: 1,
+    scanId: runId,
+    startedAt: frame.startedAt,
+    wardVersion: frame.wardVersion,
+    thresholds: frame.thresholds,
+    controls: frame.controls,
+    runner: frame.runner,
+  });
+  const outcome = await scanByTarget(request, async ({ runId, scan: part }) => {
+    tally.add(part);
+    if (json !== undefined) {
+      if (!started) await json.start(head(runId, part));
+      started = true;
+      await json.add(part.results);
+    }
+    await gateAndImport(store, part, flags, gates);
+  });
+  const summary = renderTallySummary(
+    tally.tally({ scanId: outcome.runId, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt, controls: outcome.controls.length, thresholds: outcome.thresholds }),
+    { width: process.stdout.columns ?? 80, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded }), ...(outcome.muteWarning === undefined ? {} : { muteWarning: outcome.muteWarning }) },
+  );
+  if (json !== undefined) {
+    if (!started) await json.start(head(outcome.runId, { ...outcome, wardVersion: WARD_VERSION }));
+    await json.end({ finishedAt: outcome.finishedAt, targets: outcome.targets, coverage: outcome.coverage });
+    if (flags.quiet !== true) process.stderr.write(`${forStream(summary, process.stderr, flags.color)}\n`);
+  } else if (flags.quiet !== true) {
+    const documents = outcome.targets.length === 1 ? 'one scan document' : `${outcome.targets.length} scan documents, one per account`;
+    process.stdout.write(`${forStream(summary, process.stdout, flags.color)}\n\nStored in ${store.blobs.location} as run ${outcome.runId} (${documents}).\n`);
+  }
+  await sendAlerts(store, { scanId: outcome.runId, targets: outcome.targets });
+  return gates;
+}
+
+/** OCSF, CSV and JUnit are one document each, rendered from the whole scan. */
+async function scanWhole(request: ScanRequest, store: ScanStore, flags: ScanFlags, output: Exclude<ScanOutput, 'table' | 'json'>): Promise<GateCounts> {
+  const outcome = await scan(request);
+  const document = outcome.scan;
+  const lifecycle = await lifecycleAfter(store, document);
+  if (flags.quiet !== true) {
+    const summary = renderScanSummary(document, { width: process.stdout.columns ?? 80, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded.counts }), ...(outcome.muteWarning === undefined ? {} : { muteWarning: outcome.muteWarning }) });
+    process.stderr.write(`${forStream(summary, process.stderr, flags.color)}\n`);
+  }
+  process.stdout.write(renderDocument(output, document, lifecycle));
+  await sendAlerts(store, document);
+  const gates: GateCounts = { failing: 0, newFailing: 0, securityHubRefused: 0 };
+  await gateAndImport(store, document, flags, gates);
+  return gates;
 }

@@ -1,7 +1,7 @@
 // The built `ward` binary, as a user runs it (npm test builds it before the suite).
 
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,9 +119,14 @@ describe('ward CLI', () => {
       const dir = mkdtempSync(join(tmpdir(), 'ward-sandbox-vars-'));
       const { code, stdout } = await runWard(['scan', '--output', 'json', '--quiet'], { env: cleanEnv({ ...variables, WARD_STORE: join(dir, 'store') }), cwd: dir });
       expect(code).toBe(0);
-      const doc = JSON.parse(stdout) as { targets: Array<{ provider: string; account: string }>; results: unknown[] };
+      const doc = JSON.parse(stdout) as { targets: Array<{ provider: string; account: string }>; results: Array<{ id: string }> };
       expect(doc.targets.map((t) => t.provider).sort()).toEqual(['aws', 'aws', 'aws', 'azure', 'gcp']);
       expect(doc.results.length).toBeGreaterThan(100);
+      // Each target is stored as a scan document of its own as soon as it is judged (memory stays
+      // flat in the number of accounts); together they are exactly what was printed.
+      const stored = readdirSync(join(dir, 'store', 'scans')).map((f) => JSON.parse(readFileSync(join(dir, 'store', 'scans', f), 'utf8')) as { targets: unknown[]; results: Array<{ id: string }> });
+      expect(stored.map((s) => s.targets.length)).toEqual([1, 1, 1, 1, 1]);
+      expect(stored.flatMap((s) => s.results.map((r) => r.id)).sort()).toEqual(doc.results.map((r) => r.id).sort());
     } finally {
       sandbox.kill('SIGTERM');
     }
