@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { JsonDocumentWriter, jsonPieces, writeJson } from './json-stream.js';
+import { JsonDocumentWriter } from './json-stream.js';
 
 const document = {
   schemaVersion: 1,
@@ -15,22 +15,6 @@ const document = {
 };
 
 describe('streamed --output json', () => {
-  it('gives exactly the bytes of JSON.stringify(document, null, 2)', () => {
-    expect([...jsonPieces(document)].join('')).toBe(JSON.stringify(document, null, 2));
-    expect([...jsonPieces({})].join('')).toBe(JSON.stringify({}, null, 2));
-    expect([...jsonPieces({ results: [] })].join('')).toBe(JSON.stringify({ results: [] }, null, 2));
-  });
-
-  it('writes them in batches, followed by a newline', async () => {
-    const out = new PassThrough({ highWaterMark: 1024 });
-    const chunks: string[] = [];
-    out.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-    await writeJson(out, document);
-    out.end();
-    expect(chunks.join('')).toBe(`${JSON.stringify(document, null, 2)}\n`);
-    expect(chunks.length).toBeGreaterThan(2);
-  });
-
   it('writes a document whose array is filled target by target with the same bytes', async () => {
     const { results, targets, coverage, ...head } = document;
     const collect = async (parts: ReadonlyArray<readonly unknown[]>) => {
@@ -42,9 +26,11 @@ describe('streamed --output json', () => {
       for (const part of parts) await writer.add(part);
       await writer.end({ targets, coverage, absent: undefined });
       out.end();
-      return chunks.join('');
+      return chunks;
     };
-    expect(await collect([[], results.slice(0, 250), results.slice(250)])).toBe(`${JSON.stringify({ ...head, results, targets, coverage }, null, 2)}\n`);
-    expect(await collect([[], []])).toBe(`${JSON.stringify({ ...head, results: [], targets, coverage }, null, 2)}\n`);
+    const chunks = await collect([[], results.slice(0, 250), results.slice(250)]);
+    expect(chunks.join('')).toBe(`${JSON.stringify({ ...head, results, targets, coverage }, null, 2)}\n`);
+    expect(chunks.length).toBeGreaterThan(3);
+    expect((await collect([[], []])).join('')).toBe(`${JSON.stringify({ ...head, results: [], targets, coverage }, null, 2)}\n`);
   });
 });
