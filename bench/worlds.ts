@@ -25,7 +25,7 @@ export const PAGE_SIZES = {
 
 /** ARM's default page (the sandbox's `azure.pageSize`, default 100). */
 export const ARM_PAGE_SIZE = 100;
-/** Ward's per-dataset fan-out of Azure GETs (providers/azure/provider.ts DEFAULT_RESOURCE_CONCURRENCY). */
+/** Ward's per-dataset fan-out of Azure reads per resource: public servers' firewall rules (providers/azure/provider.ts DEFAULT_RESOURCE_CONCURRENCY). */
 export const AZURE_FANOUT = 8;
 
 export function minLatencyMs(world: World): number {
@@ -216,7 +216,7 @@ export function gcpFloorWorld(world: World, scopes: readonly string[], concurren
 
 // -------------------------------------------------------------------------------------------- Azure
 
-/** Top-level types Ward lists then reads by id; the databases' firewall rules are read per public server. */
+/** Top-level types Ward lists (with their properties); the databases' firewall rules are read per public server. */
 const AZURE_TYPES = [
   'Microsoft.Compute/disks',
   'Microsoft.Network/networkSecurityGroups',
@@ -252,9 +252,9 @@ function publicServer(resource: AzureWorldResource): boolean {
 }
 
 /**
- * Per subscription: the subscription itself, its diagnostic settings, and per type a list (ARM pages)
- * then a GET of every listed resource for its properties (the list carries none); a public database
- * server's firewall rules after its GET. GETs of one list may all run at once.
+ * Per subscription: the subscription itself, its diagnostic settings, and per type the resource
+ * provider's list (ARM pages, each resource with its properties); a public database server's firewall
+ * rules after the list. The firewall rule reads of one list may all run at once.
  */
 export function azureReads(world: AzureWorld, subscriptionIds?: readonly string[]): FloorRead[] {
   const pageSize = world.pageSize ?? ARM_PAGE_SIZE;
@@ -270,14 +270,12 @@ export function azureReads(world: AzureWorld, subscriptionIds?: readonly string[
       const top = resources.filter((r) => typeOf(r).toLowerCase() === type.toLowerCase());
       const listed = pages(top.length, pageSize);
       reads.push({ api: `arm:LIST ${type}`, account, region: 'global', depth: listed, calls: listed });
-      if (top.length === 0) continue;
-      reads.push({ api: `arm:GET ${type}`, account, region: 'global', depth: 1, calls: top.length, after: listed });
-      if (!type.includes('Sql') && !type.includes('DBfor')) continue;
+      if (top.length === 0 || (!type.includes('Sql') && !type.includes('DBfor'))) continue;
       for (const server of top.filter(publicServer)) {
         const prefix = `${server.id.toLowerCase()}/firewallrules/`;
         const rules = resources.filter((r) => r.id.toLowerCase().startsWith(prefix)).length;
         const n = pages(rules, pageSize);
-        reads.push({ api: `arm:LIST ${type}/firewallRules`, account, region: 'global', depth: n, calls: n, after: listed + 1 });
+        reads.push({ api: `arm:LIST ${type}/firewallRules`, account, region: 'global', depth: n, calls: n, after: listed });
       }
     }
   }

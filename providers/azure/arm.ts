@@ -1,8 +1,7 @@
-// The reads Ward makes against Azure Resource Manager for one subscription: list a resource type
-// (Resources_List with a resourceType filter, every nextLink page), fetch each resource's full
-// properties (Resources_GetById with the type's own API version), list a resource's children and the
-// subscription's diagnostic settings (plain ARM GETs through the same pipeline: same auth, retries and
-// metrics), and read the subscription itself.
+// The reads Ward makes against Azure Resource Manager for one subscription: list a resource type with
+// its resources' properties (the provider's own list, every nextLink page), list a resource's children
+// and the subscription's diagnostic settings (plain ARM GETs through the SDK client's pipeline: same
+// auth, retries, bounds and metrics), and read the subscription itself.
 
 import type { ResourceManagementClient } from '@azure/arm-resources';
 import type { SubscriptionClient } from '@azure/arm-resources-subscriptions';
@@ -10,8 +9,8 @@ import { createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { AzureClientSettings } from './clients.js';
 import type { ArmResource, AzureResourceType, SubscriptionRecord } from './datasets.js';
 import { AZURE_API_VERSIONS } from './datasets.js';
-import { ArmError, isNotFound } from './errors.js';
-import { guardPages, PageGuard } from '../../core/limits.js';
+import { ArmError } from './errors.js';
+import { PageGuard } from '../../core/limits.js';
 
 interface ArmListPage {
   value?: unknown[];
@@ -29,6 +28,27 @@ function parseJson(text: string | undefined): unknown {
   } catch {
     return undefined;
   }
+}
+
+function armResourceOf<P>(r: Record<string, unknown>, id: string): ArmResource<P> {
+  const out: ArmResource<P> = { id };
+  const text = (key: string) => (typeof r[key] === 'string' ? (r[key] as string) : undefined);
+  const name = text('name');
+  const type = text('type');
+  const location = text('location');
+  const kind = text('kind');
+  if (name !== undefined) out.name = name;
+  if (type !== undefined) out.type = type;
+  if (location !== undefined) out.location = location;
+  if (isRecord(r['tags'])) out.tags = r['tags'] as Record<string, string>;
+  if (isRecord(r['sku'])) {
+    const sku = r['sku'];
+    out.sku = { ...(typeof sku['name'] === 'string' ? { name: sku['name'] } : {}), ...(typeof sku['tier'] === 'string' ? { tier: sku['tier'] } : {}) };
+  }
+  if (kind !== undefined) out.kind = kind;
+  if (typeof r['managedBy'] === 'string') out.managedBy = r['managedBy'];
+  if (isRecord(r['properties'])) out.properties = r['properties'] as P;
+  return out;
 }
 
 function armErrorOf(status: number, body: unknown, bodyText: string | undefined): ArmError {
@@ -56,37 +76,15 @@ export class ArmReader {
     return record;
   }
 
-  /** IDs of every resource of the type in the subscription (all pages). */
-  async listIds(type: AzureResourceType): Promise<string[]> {
-    const ids: string[] = [];
-    const pages = this.resources.resources.list({ filter: `resourceType eq '${type}'` }).byPage();
-    // arm-resources 8 carries each page's nextLink as its continuationToken.
-    for await (const page of guardPages('Resources_List', pages, (p) => p.continuationToken)) {
-      for (const resource of page) if (resource.id !== undefined) ids.push(resource.id);
-    }
-    return ids;
-  }
-
-  /** The resource with its full `properties`, or undefined when it was deleted since it was listed. */
-  async getById<P>(id: string, type: AzureResourceType): Promise<ArmResource<P> | undefined> {
-    let r;
-    try {
-      // The SDK's path template is `/{resourceId}`: a leading slash would double.
-      r = await this.resources.resources.getById(id.replace(/^\/+/, ''), AZURE_API_VERSIONS[type]);
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-    const out: ArmResource<P> = { id: r.id ?? id };
-    if (r.name !== undefined) out.name = r.name;
-    if (r.type !== undefined) out.type = r.type;
-    if (r.location !== undefined) out.location = r.location;
-    if (r.tags !== undefined) out.tags = r.tags;
-    if (r.sku !== undefined) out.sku = { ...(r.sku.name === undefined ? {} : { name: r.sku.name }), ...(r.sku.tier === undefined ? {} : { tier: r.sku.tier }) };
-    if (r.kind !== undefined) out.kind = r.kind;
-    if (r.managedBy !== undefined) out.managedBy = r.managedBy;
-    if (r.properties !== undefined) out.properties = r.properties as P;
-    return out;
+  /**
+   * Every resource of the type in the subscription with its properties (all pages): the resource
+   * provider's own list (`/subscriptions/{id}/providers/{namespace}/{type}`, e.g. Disks_List,
+   * NetworkSecurityGroups_ListAll), which carries the same `properties` as a GET of each resource —
+   * one request per page instead of one per resource.
+   */
+  async listType<P>(type: AzureResourceType): Promise<Array<ArmResource<P>>> {
+    const items = await this.listAll<unknown>(`/subscriptions/${encodeURIComponent(this.subscriptionId)}/providers/${type}`, AZURE_API_VERSIONS[type]);
+    return items.filter(isRecord).flatMap((item) => (typeof item['id'] === 'string' ? [armResourceOf<P>(item, item['id'])] : []));
   }
 
   /** Every child of a resource, e.g. `{serverId}/firewallRules` (all pages). */

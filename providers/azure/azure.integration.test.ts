@@ -15,7 +15,7 @@ import diskCmek from '../../checks/azure/disk-cmek.js';
 import logAnalyticsRetention from '../../checks/azure/log-analytics-retention.js';
 import sshNotOpen from '../../checks/azure/ssh-not-open.js';
 import userMfa from '../../checks/azure/user-mfa.js';
-import { disk } from '../../sandbox/azure/builders.js';
+import { disk, firewallRule, sqlServer } from '../../sandbox/azure/builders.js';
 import { DEMO_SUBSCRIPTION_ID, azureDemoWorld } from '../../sandbox/azure/demo.js';
 import { handleAzureRequest, type AzureWorld } from '../../sandbox/azure/handler.js';
 import { PLACEHOLDER_TOKEN } from './clients.js';
@@ -204,22 +204,41 @@ describe('Azure provider against the sandbox ARM (real SDK clients, plain http)'
     }
   });
 
-  it('fetches at most 8 resources of one dataset at once', async () => {
+  it("reads a type's resources with their properties in one request per page, never one GET per resource", async () => {
     const world = azureDemoWorld();
     const sub = world.subscriptions?.[0];
-    for (let i = 0; i < 40; i += 1) sub?.resources?.push(disk(DEMO_SUBSCRIPTION_ID, 'rg-bulk', `bulk-${i}`, 'customer'));
+    for (let i = 0; i < 140; i += 1) sub?.resources?.push(disk(DEMO_SUBSCRIPTION_ID, 'rg-bulk', `bulk-${i}`, i % 2 === 0 ? 'customer' : 'platform'));
+    const box = await sandbox(world);
+    const plan = await azurePlan({ endpoint: box.endpoint, retry: FAST_RETRY });
+    const doc = await runScan({ plans: [plan], controls: [diskCmek], thresholds: { minLogRetentionDays: 365 } });
+    expect(doc.results).toHaveLength(143);
+    expect(doc.results.filter((f) => f.resource.id.startsWith('bulk-') && f.status === 'PASS')).toHaveLength(70);
+    const disks = box.requests.filter((r) => /\/providers\/Microsoft\.Compute\/disks/i.test(r.url));
+    // 143 disks are two pages of 100; no request names one disk.
+    expect(disks).toHaveLength(2);
+    expect(disks.every((r) => !/\/disks\/[^/?]/i.test(r.url))).toBe(true);
+  });
+
+  it("reads at most 8 public servers' firewall rules of one dataset at once", async () => {
+    const world = azureDemoWorld();
+    const sub = world.subscriptions?.[0];
+    for (let i = 0; i < 40; i += 1) {
+      const server = sqlServer(DEMO_SUBSCRIPTION_ID, 'rg-bulk', `sql-${i}`, 'Enabled');
+      sub?.resources?.push(server, firewallRule(server, 'office', '203.0.113.1', '203.0.113.1'));
+    }
     let inFlight = 0;
     let peak = 0;
     const box = await sandbox(world, (url) => {
-      if (!url.includes('/disks/')) return 0;
+      if (!/\/sql-\d+\/firewallRules/i.test(url)) return 0;
       inFlight += 1;
       peak = Math.max(peak, inFlight);
       setTimeout(() => (inFlight -= 1), 10);
       return 10;
     });
     const plan = await azurePlan({ endpoint: box.endpoint, retry: FAST_RETRY });
-    const doc = await runScan({ plans: [plan], controls: [diskCmek], thresholds: { minLogRetentionDays: 365 } });
-    expect(doc.results).toHaveLength(43);
+    const doc = await runScan({ plans: [plan], controls: [databaseNotPublic], thresholds: { minLogRetentionDays: 365 } });
+    // Every bulk server was judged from its own firewall rules.
+    expect(doc.results.filter((f) => /^sql-\d+$/.test(f.resource.id) && f.message.includes('office (203.0.113.1'))).toHaveLength(40);
     expect(peak).toBeGreaterThan(1);
     expect(peak).toBeLessThanOrEqual(DEFAULT_RESOURCE_CONCURRENCY);
   });

@@ -40,16 +40,16 @@ describe('Azure nextLink', () => {
       code: 'ForeignNextLink',
       reason: expect.stringContaining(`refused to send a request (a nextLink) to ${foreign.base}`),
     });
-    // The SDK's own pager (Resources_List) goes through the same pipeline.
-    await expect(reader(arm.base).listIds('Microsoft.Compute/disks')).rejects.toMatchObject({ code: 'ForeignNextLink' });
+    // A resource type's list pages the same way.
+    await expect(reader(arm.base).listType('Microsoft.Compute/disks')).rejects.toMatchObject({ code: 'ForeignNextLink' });
     expect(foreign.seen).toHaveLength(0);
     expect(arm.seen.every((r) => r.headers.authorization !== undefined)).toBe(true);
   });
 
-  it('stops when the nextLink repeats, in Ward’s reads and in the SDK pager', async () => {
+  it('stops when the nextLink repeats, in every list Ward reads', async () => {
     const arm = await serve((req, base) => ({ value: [{ id: 'x' }], nextLink: `${base}${(req.url ?? '/').split('&page')[0]}&page=same` }));
     await expect(reader(arm.base).subscriptionDiagnosticSettings()).rejects.toMatchObject({ code: 'PaginationLoop' });
-    await expect(reader(arm.base).listIds('Microsoft.Compute/disks')).rejects.toMatchObject({ code: 'PaginationLoop' });
+    await expect(reader(arm.base).listType('Microsoft.Compute/disks')).rejects.toMatchObject({ code: 'PaginationLoop' });
     expect(arm.seen.length).toBeLessThan(10);
   });
 });

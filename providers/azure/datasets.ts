@@ -188,9 +188,6 @@ export type WorkspaceRecord = ArmResource<WorkspaceProperties>;
 
 // --- Dataset definitions ----------------------------------------------------------------------
 
-/** Listing resources of a type in a subscription (Resources_List with a resourceType filter). */
-const LIST_RESOURCES = 'Microsoft.Resources/subscriptions/resources/read';
-
 export const azureSubscription = dataset<SubscriptionRecord>({
   key: 'azure.subscription',
   provider: 'azure',
@@ -204,7 +201,7 @@ export const azureDisks = dataset<DiskRecord>({
   provider: 'azure',
   scope: 'account',
   api: 'arm:GET Microsoft.Compute/disks',
-  actions: [LIST_RESOURCES, 'Microsoft.Compute/disks/read'],
+  actions: ['Microsoft.Compute/disks/read'],
 });
 
 export const azureSqlServers = dataset<SqlServerRecord>({
@@ -212,7 +209,7 @@ export const azureSqlServers = dataset<SqlServerRecord>({
   provider: 'azure',
   scope: 'account',
   api: 'arm:GET Microsoft.Sql/servers',
-  actions: [LIST_RESOURCES, 'Microsoft.Sql/servers/read', 'Microsoft.Sql/servers/firewallRules/read'],
+  actions: ['Microsoft.Sql/servers/read', 'Microsoft.Sql/servers/firewallRules/read'],
 });
 
 export const azurePostgresFlexibleServers = dataset<FlexibleServerRecord>({
@@ -220,7 +217,7 @@ export const azurePostgresFlexibleServers = dataset<FlexibleServerRecord>({
   provider: 'azure',
   scope: 'account',
   api: 'arm:GET Microsoft.DBforPostgreSQL/flexibleServers',
-  actions: [LIST_RESOURCES, 'Microsoft.DBforPostgreSQL/flexibleServers/read', 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/read'],
+  actions: ['Microsoft.DBforPostgreSQL/flexibleServers/read', 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/read'],
 });
 
 export const azureMysqlFlexibleServers = dataset<FlexibleServerRecord>({
@@ -228,7 +225,7 @@ export const azureMysqlFlexibleServers = dataset<FlexibleServerRecord>({
   provider: 'azure',
   scope: 'account',
   api: 'arm:GET Microsoft.DBforMySQL/flexibleServers',
-  actions: [LIST_RESOURCES, 'Microsoft.DBforMySQL/flexibleServers/read', 'Microsoft.DBforMySQL/flexibleServers/firewallRules/read'],
+  actions: ['Microsoft.DBforMySQL/flexibleServers/read', 'Microsoft.DBforMySQL/flexibleServers/firewallRules/read'],
 });
 
 export const azureNetworkSecurityGroups = dataset<NetworkSecurityGroupRecord>({
@@ -236,7 +233,7 @@ export const azureNetworkSecurityGroups = dataset<NetworkSecurityGroupRecord>({
   provider: 'azure',
   scope: 'account',
   api: 'arm:GET Microsoft.Network/networkSecurityGroups',
-  actions: [LIST_RESOURCES, 'Microsoft.Network/networkSecurityGroups/read'],
+  actions: ['Microsoft.Network/networkSecurityGroups/read'],
 });
 
 export const azureActivityLogDiagnosticSettings = dataset<DiagnosticSettingRecord>({
@@ -252,7 +249,7 @@ export const azureLogAnalyticsWorkspaces = dataset<WorkspaceRecord>({
   provider: 'azure',
   scope: 'account',
   api: 'arm:GET Microsoft.OperationalInsights/workspaces',
-  actions: [LIST_RESOURCES, 'Microsoft.OperationalInsights/workspaces/read'],
+  actions: ['Microsoft.OperationalInsights/workspaces/read'],
 });
 
 export const AZURE_DATASETS = [

@@ -30,7 +30,7 @@ export interface AzurePlanOptions {
   /** Overrides DefaultAzureCredential (tests, callers with their own credential). */
   credential?: TokenCredential;
   retry?: Partial<AzureRetrySettings>;
-  /** Per-resource fan-out inside one dataset; default 8. */
+  /** Per-resource reads inside one dataset at once (a public database server's firewall rules); default 8. */
   resourceConcurrency?: number;
 }
 

@@ -253,6 +253,19 @@ export function handleAzureRequest(req: IncomingMessage, res: ServerResponse, _b
     return true;
   }
 
+  // GET /subscriptions/{id}/providers/{ns}/{type}: every resource of the type, with its properties
+  // (the resource provider's own list operation, e.g. Disks_List, NetworkSecurityGroups_ListAll).
+  if (rest.length === 3 && sameText(rest[0] ?? '', 'providers')) {
+    const type = `${rest[1] ?? ''}/${rest[2] ?? ''}`;
+    if (isDenied(type)) {
+      denied(res, `${type}/read`, scope);
+      return true;
+    }
+    const ofType = (sub.resources ?? []).filter((r) => sameText(typeOf(r), type));
+    send(res, 200, page(req, url, ofType.map(full), world));
+    return true;
+  }
+
   // GET /subscriptions/{id}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{childType}[/{childName}]]
   const resources = state.byId.get(sub.subscriptionId.toLowerCase()) ?? new Map<string, AzureWorldResource>();
   const path = `/${segments.join('/')}`;

@@ -9,7 +9,7 @@ import type {
   SqlServerProperties,
 } from '../datasets.js';
 import { describeAzureFailure } from '../errors.js';
-import { fetcher, listAndGet, type AzureFetchContext } from './fetcher.js';
+import { fetcher, listResources, type AzureFetchContext } from './fetcher.js';
 
 const SQL_PROPERTIES = ['publicNetworkAccess', 'fullyQualifiedDomainName', 'state', 'version', 'minimalTlsVersion'] as const;
 const FLEXIBLE_PROPERTIES = ['network', 'fullyQualifiedDomainName', 'state', 'version'] as const;
@@ -50,7 +50,7 @@ function serversWithRules<P extends SqlServerProperties | FlexibleServerProperti
   kind: 'sql' | 'flexible',
 ) {
   return (ctx: AzureFetchContext) =>
-    listAndGet<P, DatabaseServerRecord<P>>(ctx, type, keys, async (server) => {
+    listResources<P, DatabaseServerRecord<P>>(ctx, type, keys, async (server) => {
       if (!hasPublicEndpoint(server, kind)) return { server };
       return { server, firewallRules: await readRules(ctx, server.id, childType) };
     });

@@ -41,22 +41,21 @@ export function pickProperties<P extends object>(properties: unknown, keys: read
 }
 
 /**
- * Lists the type, then fetches each resource's full properties, at most `limit` at a time, in the
- * listed order. A resource deleted between the list and the GET is left out; any other failure fails
- * the whole dataset (an ERROR for the subscription, never a silent gap).
+ * Lists the type with its resources' properties (one request per page), keeps the properties checks
+ * read, then runs `then` on each resource, at most `limit` at a time (a database server's firewall
+ * rules), in the listed order. Any failure fails the whole dataset (an ERROR for the subscription,
+ * never a silent gap).
  */
-export async function listAndGet<P extends object, Out>(
+export async function listResources<P extends object, Out>(
   ctx: AzureFetchContext,
   type: AzureResourceType,
   keys: readonly (keyof P)[],
   then: (resource: ArmResource<P>) => Promise<Out> | Out,
 ): Promise<Out[]> {
-  const ids = await ctx.arm.listIds(type);
-  const results = await Promise.all(
-    ids.map((id) =>
+  const resources = await ctx.arm.listType<P>(type);
+  return Promise.all(
+    resources.map((resource) =>
       ctx.limit(async () => {
-        const resource = await ctx.arm.getById<P>(id, type);
-        if (resource === undefined) return undefined;
         const properties = pickProperties<P>(resource.properties, keys);
         const picked: ArmResource<P> = { ...resource };
         if (properties === undefined) delete picked.properties;
@@ -65,5 +64,4 @@ export async function listAndGet<P extends object, Out>(
       }),
     ),
   );
-  return results.filter((r): r is Awaited<Out> => r !== undefined) as Out[];
 }

@@ -1,6 +1,6 @@
 import { azureActivityLogDiagnosticSettings, azureLogAnalyticsWorkspaces } from '../datasets.js';
 import type { DiagnosticSettingRecord, WorkspaceProperties, WorkspaceRecord } from '../datasets.js';
-import { fetcher, listAndGet } from './fetcher.js';
+import { fetcher, listResources } from './fetcher.js';
 
 const WORKSPACE_PROPERTIES = ['retentionInDays', 'sku', 'features', 'provisioningState', 'customerId'] as const;
 
@@ -10,7 +10,7 @@ export const monitorFetchers = [
   fetcher(azureActivityLogDiagnosticSettings, ({ arm }) => arm.subscriptionDiagnosticSettings<DiagnosticSettingRecord>()),
 
   fetcher(azureLogAnalyticsWorkspaces, (ctx) =>
-    listAndGet<WorkspaceProperties, WorkspaceRecord>(ctx, 'Microsoft.OperationalInsights/workspaces', WORKSPACE_PROPERTIES, (workspace) => {
+    listResources<WorkspaceProperties, WorkspaceRecord>(ctx, 'Microsoft.OperationalInsights/workspaces', WORKSPACE_PROPERTIES, (workspace) => {
       const features = workspace.properties?.features;
       if (features === undefined || features === null || workspace.properties === undefined || workspace.properties === null) return workspace;
       // Only the purge flag is read among the workspace features.

@@ -1,6 +1,6 @@
 import { azureNetworkSecurityGroups } from '../datasets.js';
 import type { NetworkSecurityGroupProperties, NetworkSecurityGroupRecord } from '../datasets.js';
-import { fetcher, listAndGet } from './fetcher.js';
+import { fetcher, listResources } from './fetcher.js';
 
 const NSG_PROPERTIES = ['securityRules', 'defaultSecurityRules', 'networkInterfaces', 'subnets'] as const;
 
@@ -11,7 +11,7 @@ function idsOnly(list: Array<{ id?: string }> | null | undefined): Array<{ id?: 
 
 export const networkFetchers = [
   fetcher(azureNetworkSecurityGroups, (ctx) =>
-    listAndGet<NetworkSecurityGroupProperties, NetworkSecurityGroupRecord>(ctx, 'Microsoft.Network/networkSecurityGroups', NSG_PROPERTIES, (nsg) => {
+    listResources<NetworkSecurityGroupProperties, NetworkSecurityGroupRecord>(ctx, 'Microsoft.Network/networkSecurityGroups', NSG_PROPERTIES, (nsg) => {
       const properties = nsg.properties;
       if (properties === undefined || properties === null) return nsg;
       const networkInterfaces = idsOnly(properties.networkInterfaces);
