@@ -124,7 +124,7 @@ export async function scanByTarget(request: ScanRequest, onPart: (part: TargetSc
   const options = await engineOptions(request);
   const runner = request.runner ?? currentRunner();
   const targets: ScannedTarget[] = [];
-  const coverage: CoverageGap[] = [];
+  const coverage: CoverageGap[][] = [];
   const expiredMutes: MuteOutcome['expiredMatches'] = [];
   const muted: MutedShare = { muted: 0, failing: 0 };
   let results = 0;
@@ -134,8 +134,8 @@ export async function scanByTarget(request: ScanRequest, onPart: (part: TargetSc
   const { finishedAt } = await scanEachTarget(options, async (part, scanStart) => {
     const judged: ScanDocument = { ...scanFrame(options, scanStart, new Date()), targets: [part.target], coverage: part.gaps, results: part.findings, runner };
     const { scan: document, expiredMatches } = applyMutes(judged, config.mutes, new Date(judged.finishedAt));
-    targets.push(part.target);
-    coverage.push(...part.gaps);
+    targets[part.position] = part.target;
+    coverage[part.position] = part.gaps;
     expiredMutes.push(...expiredMatches);
     const share = mutedShare(document.results);
     muted.muted += share.muted;
@@ -156,7 +156,7 @@ export async function scanByTarget(request: ScanRequest, onPart: (part: TargetSc
     thresholds: options.thresholds,
     runner,
     targets,
-    coverage,
+    coverage: coverage.flat(),
     results,
     muted,
     expiredMutes,

@@ -283,6 +283,8 @@ function unopenedTarget(
 
 /** One target's share of a scan: its findings sorted most severe first, its coverage gaps. */
 export interface TargetPart {
+  /** The target's place in the plans (parts arrive as targets finish, in any order). */
+  position: number;
   target: ScannedTarget;
   findings: Finding[];
   gaps: CoverageGap[];
@@ -346,10 +348,10 @@ export async function scanEachTarget(options: ScanOptions, onTarget: (part: Targ
   };
 
   await Promise.all(
-    jobs.map((job) =>
+    jobs.map((job, position) =>
       openLimit(async () => {
         const result = await scanOne(job);
-        await onTarget({ target: result.target, findings: result.findings.sort(compareFindings), gaps: result.gaps }, startedAt);
+        await onTarget({ position, target: result.target, findings: result.findings.sort(compareFindings), gaps: result.gaps }, startedAt);
       }),
     ),
   );
@@ -360,7 +362,7 @@ export async function scanEachTarget(options: ScanOptions, onTarget: (part: Targ
 export async function runScan(options: ScanOptions): Promise<ScanDocument> {
   const parts: TargetPart[] = [];
   const { startedAt, finishedAt } = await scanEachTarget(options, (part) => {
-    parts.push(part);
+    parts[part.position] = part;
   });
   return {
     ...scanFrame(options, startedAt, finishedAt),
