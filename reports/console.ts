@@ -3,6 +3,7 @@
 
 import { displaySafe } from '../core/display-text.js';
 import { AREAS, AREA_TITLES, SEVERITIES, severityRank, type Finding, type ScanDocument, type Severity, type Status } from '../core/model.js';
+import { readAsLines } from './who-scanned.js';
 
 /**
  * A plain-text table. Given a width, columns that do not fit are narrowed (widest first, never below
@@ -124,6 +125,9 @@ export function renderScanSummary(scan: ScanDocument, options: SummaryOptions = 
     `Scan ${scan.scanId}: ${scan.targets.length} account(s), ${regions} region(s), ${scan.controls.length} control(s) in ${seconds.toFixed(1)} s` +
       ` (log retention threshold ${scan.thresholds.minLogRetentionDays} days)`,
   );
+  // Who scanned: where Ward ran, then each identity a cloud was read as.
+  const [ran = '', ...readAs] = readAsLines(scan);
+  out.push(displaySafe(ran), ...readAs.map((line) => `  ${displaySafe(line)}`));
   if (options.changes !== undefined) {
     const { new: added, reopened, resolved } = options.changes;
     out.push(`Since the previous scan: ${added} new, ${reopened} reopened, ${resolved} resolved.`);
