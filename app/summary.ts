@@ -1,13 +1,16 @@
 // The short JSON a scan returns to `sls invoke` and to logs: what ran, what it found, what changed.
 
-import { SEVERITIES, STATUSES, type ScanDocument, type Severity, type Status } from '../core/model.js';
+import { SEVERITIES, STATUSES, type ReadIdentity, type ScanDocument, type ScanRunner, type Severity, type Status } from '../core/model.js';
 import type { ScanOutcome } from './scan.js';
 
 export interface ScanSummary {
   scanId: string;
   startedAt: string;
   finishedAt: string;
-  targets: Array<{ provider: string; account: string; name?: string; regions: number; deferredRegions?: string[] }>;
+  /** Where Ward ran. */
+  runner?: ScanRunner;
+  /** Each target with the identity it was read as (who scanned). */
+  targets: Array<{ provider: string; account: string; name?: string; identity?: ReadIdentity; regions: number; deferredRegions?: string[] }>;
   results: Record<Status, number>;
   failingBySeverity: Record<Severity, number>;
   changes?: { new: number; reopened: number; resolved: number };
@@ -29,10 +32,12 @@ export function summarizeScan(scan: ScanDocument, outcome?: Pick<ScanOutcome, 'r
     scanId: scan.scanId,
     startedAt: scan.startedAt,
     finishedAt: scan.finishedAt,
+    ...(scan.runner === undefined ? {} : { runner: scan.runner }),
     targets: scan.targets.map((t) => ({
       provider: t.provider,
       account: t.account,
       ...(t.name === undefined ? {} : { name: t.name }),
+      ...(t.identity === undefined ? {} : { identity: t.identity }),
       regions: t.regions.length,
       ...(t.deferredRegions === undefined ? {} : { deferredRegions: t.deferredRegions }),
     })),

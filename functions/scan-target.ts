@@ -59,7 +59,9 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
         const securityHub = await exportToSecurityHub(results, outcome.scan);
         // The target has reported once its last part is stored; the run's last target sends its message.
         const alerts = deferred.length > 0 ? { status: 'continues' } : await announceTarget(results, message.runId, targetKey(message.target), await slackWebhook());
-        log('scanTarget.done', { runId: message.runId, account: message.target.account, part: message.part, scanId: outcome.scan.scanId, deferred, alerts: alerts.status, securityHub });
+        // Who scanned: the identity the target was read as, in the function's own summary line too.
+        const readAs = outcome.scan.targets[0]?.identity;
+        log('scanTarget.done', { runId: message.runId, account: message.target.account, part: message.part, scanId: outcome.scan.scanId, ...(readAs === undefined ? {} : { readAs }), deferred, alerts: alerts.status, securityHub });
       } catch (error) {
         log('scanTarget.failed', { messageId: record.messageId, error: (error as Error).message });
         failures.push({ itemIdentifier: record.messageId });

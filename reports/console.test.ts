@@ -46,6 +46,31 @@ describe('terminal summary', () => {
     expect(lines.length).toBeGreaterThan(20);
   });
 
+  it('says who scanned: where Ward ran, and each identity a cloud was read as, one line per identity (also in the JSON summary)', () => {
+    const scan = scanOf([finding('vol-a', 'FAIL')]);
+    const aws = { principal: 'arn:aws:sts::111122223333:assumed-role/WardAuditRole/ward-scan', via: 'sts:AssumeRole arn:aws:iam::111122223333:role/WardAuditRole' };
+    const gcp = { principal: 'ward-scanner@ehr-prod.iam.gserviceaccount.com', via: 'service account key (Application Default Credentials)' };
+    const azure = { principal: 'app 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 (object 3b9c1d2e-5f6a-4b7c-8d9e-0f1a2b3c4d5e, tenant 7d2c2f4e-1b3a-4c5d-8e9f-0a1b2c3d4e5f)', via: 'DefaultAzureCredential' };
+    scan.runner = { kind: 'host', host: 'ward-ci', user: 'auditor' };
+    scan.targets = [
+      { provider: 'aws', account: '111122223333', identity: aws, regions: ['us-east-1'], disabledRegions: [] },
+      ...['ehr-prod', 'ehr-dev', 'ehr-test', 'ehr-lab'].map((account) => ({ provider: 'gcp' as const, account, identity: gcp, regions: ['global'], disabledRegions: [] })),
+      { provider: 'azure', account: '3f1c6a52-7d4e-4b8a-9c1d-2e5f0a7b8c9d', identity: azure, regions: [], disabledRegions: [] },
+      { provider: 'aws', account: '444455556666', regions: ['us-east-1'], disabledRegions: [] },
+    ];
+    const lines = renderScanSummary(scan, { width: 400 }).split('\n');
+    expect(lines.slice(1, 6)).toEqual([
+      'Ran on host ward-ci as auditor.',
+      `  aws 111122223333: Read as ${aws.principal}, via ${aws.via}`,
+      `  gcp ehr-prod, ehr-dev, ehr-test and 1 more: Read as ${gcp.principal}, via ${gcp.via}`,
+      `  azure 3f1c6a52-7d4e-4b8a-9c1d-2e5f0a7b8c9d: Read as ${azure.principal}, via ${azure.via}`,
+      '  aws 444455556666: Read as: not recorded by this scan',
+    ]);
+    const summary = summarizeScan(scan);
+    expect(summary.runner).toEqual(scan.runner);
+    expect(summary.targets.map((t) => t.identity)).toEqual([aws, gcp, gcp, gcp, gcp, azure, undefined]);
+  });
+
   it('wraps table cells within their column when a table is wider than the terminal', () => {
     const table = renderTable(['Control', 'Reads'], [['aws-a', 'ec2:DescribeVolumes, ec2:DescribeSnapshots, ec2:GetEbsEncryptionByDefault']], 40);
     expect(table.split('\n').every((l) => l.length <= 40)).toBe(true);

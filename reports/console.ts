@@ -4,6 +4,7 @@
 import { displaySafe } from '../core/display-text.js';
 import { AREAS, AREA_TITLES, SEVERITIES, type Finding, type ScanDocument, type Severity } from '../core/model.js';
 import { tallyOf, totalOf, type ScanTally } from './scan-tally.js';
+import { readAsLines } from './who-scanned.js';
 
 /**
  * A plain-text table. Given a width, columns that do not fit are narrowed (widest first, never below
@@ -122,6 +123,9 @@ export function renderTallySummary(scan: ScanTally, options: SummaryOptions = {}
     `Scan ${scan.scanId}: ${scan.targets.length} account(s), ${regions} region(s), ${scan.controls} control(s) in ${seconds.toFixed(1)} s` +
       ` (log retention threshold ${scan.thresholds.minLogRetentionDays} days)`,
   );
+  // Who scanned: where Ward ran, then each identity a cloud was read as.
+  const [ran = '', ...readAs] = readAsLines(scan);
+  out.push(displaySafe(ran), ...readAs.map((line) => `  ${displaySafe(line)}`));
   if (options.changes !== undefined) {
     const { new: added, reopened, resolved } = options.changes;
     out.push(`Since the previous scan: ${added} new, ${reopened} reopened, ${resolved} resolved.`);

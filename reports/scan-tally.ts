@@ -2,7 +2,7 @@
 // and severity, the most severe failing findings (a bounded few) and what could not be read. A scan
 // of a thousand accounts is summarised without ever holding its results together.
 
-import { AREAS, SEVERITIES, STATUSES, severityRank, type Area, type CoverageGap, type Finding, type ScanDocument, type ScannedTarget, type Severity, type Status, type Thresholds } from '../core/model.js';
+import { AREAS, SEVERITIES, STATUSES, severityRank, type Area, type CoverageGap, type Finding, type ScanDocument, type ScannedTarget, type ScanRunner, type Severity, type Status, type Thresholds } from '../core/model.js';
 
 export interface AreaCounts {
   failing: Record<Severity, number>;
@@ -15,6 +15,8 @@ export interface ScanTally {
   finishedAt: string;
   controls: number;
   thresholds: Thresholds;
+  /** Where Ward ran. */
+  runner?: ScanRunner;
   targets: ScannedTarget[];
   coverage: CoverageGap[];
   byArea: Record<Area, AreaCounts>;
@@ -57,7 +59,7 @@ export class ScanTallyBuilder {
     if (this.worst.length > this.keep * 4) this.trim();
   }
 
-  tally(frame: Pick<ScanTally, 'scanId' | 'startedAt' | 'finishedAt' | 'controls' | 'thresholds'>): ScanTally {
+  tally(frame: Pick<ScanTally, 'scanId' | 'startedAt' | 'finishedAt' | 'controls' | 'thresholds' | 'runner'>): ScanTally {
     this.trim();
     return { ...frame, targets: this.targets, coverage: this.coverage, byArea: this.byArea, worst: this.worst };
   }
@@ -70,7 +72,7 @@ export class ScanTallyBuilder {
 export function tallyOf(scan: ScanDocument, keep?: number): ScanTally {
   const builder = new ScanTallyBuilder(keep);
   builder.add(scan);
-  return builder.tally({ scanId: scan.scanId, startedAt: scan.startedAt, finishedAt: scan.finishedAt, controls: scan.controls.length, thresholds: scan.thresholds });
+  return builder.tally({ scanId: scan.scanId, startedAt: scan.startedAt, finishedAt: scan.finishedAt, controls: scan.controls.length, thresholds: scan.thresholds, ...(scan.runner === undefined ? {} : { runner: scan.runner }) });
 }
 
 export function totalOf(tally: ScanTally, status: Status): number {

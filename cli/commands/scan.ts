@@ -166,7 +166,7 @@ async function scanStreamed(request: ScanRequest, store: ScanStore, flags: ScanF
     await gateAndImport(store, part, flags, gates);
   });
   const summary = renderTallySummary(
-    tally.tally({ scanId: outcome.runId, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt, controls: outcome.controls.length, thresholds: outcome.thresholds }),
+    tally.tally({ scanId: outcome.runId, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt, controls: outcome.controls.length, thresholds: outcome.thresholds, runner: outcome.runner }),
     { width: process.stdout.columns ?? 80, ...(outcome.recorded === undefined ? {} : { changes: outcome.recorded }), ...(outcome.muteWarning === undefined ? {} : { muteWarning: outcome.muteWarning }) },
   );
   if (json !== undefined) {

@@ -1,6 +1,7 @@
 // The Azure provider end to end: the real Azure SDK clients, over plain HTTP with a placeholder token,
 // against the sandbox's Azure Resource Manager serving the demo world; the real engine and controls.
 
+import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -102,7 +103,9 @@ describe('Azure provider against the sandbox ARM (real SDK clients, plain http)'
     const { doc, box, metrics } = await scan(azureDemoWorld());
     for (const [controlId, expected] of Object.entries(DEMO_VERDICTS)) expect(verdicts(doc, controlId), controlId).toEqual(expected);
     expect(doc.coverage).toEqual([]);
-    expect(doc.targets).toEqual([{ provider: 'azure', account: DEMO_SUBSCRIPTION_ID, name: 'ward-demo-clinic', regions: [], disabledRegions: [] }]);
+    // Who scanned: over plain http nobody signed in, and the scan document says so rather than leaving it blank.
+    const identity = { principal: 'sandbox (no credentials)', via: 'placeholder token to a plain-http endpoint (WARD_AZURE_ENDPOINT)' };
+    expect(doc.targets).toEqual([{ provider: 'azure', account: DEMO_SUBSCRIPTION_ID, name: 'ward-demo-clinic', identity, regions: [], disabledRegions: [] }]);
     expect(find(doc, 'azure-ssh-not-open', 'nsg-jumpbox')).toMatchObject({ region: 'eastus', scope: 'global', account: DEMO_SUBSCRIPTION_ID });
     expect(find(doc, 'azure-database-not-public', 'sql-research-export').region).toBe('westus2');
     expect(find(doc, 'azure-user-mfa', DEMO_SUBSCRIPTION_ID).region).toBe('global');
@@ -249,5 +252,30 @@ describe('Azure provider against the sandbox ARM (real SDK clients, plain http)'
     const attempt = azurePlan({ endpoint: 'https://management.azure.com', credential, subscriptions: [DEMO_SUBSCRIPTION_ID] });
     await expect(attempt).rejects.toBeInstanceOf(UserError);
     await expect(attempt).rejects.toThrow(/az login.*AZURE_CLIENT_ID.*AZURE_TENANT_ID.*AZURE_CLIENT_SECRET.*managed identity/);
+  });
+
+  it('records the principal the bearer token names (app, object, tenant) over https, with the SDK bearer policy', async () => {
+    const box = await sandbox(azureDemoWorld());
+    const app = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+    const object = '3b9c1d2e-5f6a-4b7c-8d9e-0f1a2b3c4d5e';
+    const tenant = '7d2c2f4e-1b3a-4c5d-8e9f-0a1b2c3d4e5f';
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const jwt = `${part({ typ: 'JWT', alg: 'RS256' })}.${part({ aud: 'https://management.azure.com', appid: app, oid: object, tid: tenant, idtyp: 'app' })}.c2ln`;
+    const credential = { getToken: async () => ({ token: jwt, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+    // The SDK sends to https://management.azure.com; the wire goes to the sandbox.
+    const wire = createDefaultHttpClient();
+    const httpClient: HttpClient = {
+      sendRequest: (request) => {
+        request.url = request.url.replace('https://management.azure.com', box.endpoint);
+        request.allowInsecureConnection = true;
+        return wire.sendRequest(request);
+      },
+    };
+    const plan = await azurePlan({ endpoint: 'https://management.azure.com', credential, httpClient, retry: FAST_RETRY });
+    const doc = await runScan({ plans: [plan], controls: CONTROLS, thresholds: { minLogRetentionDays: 365 } });
+    expect(doc.coverage).toEqual([]);
+    expect(doc.targets[0]?.identity).toEqual({ principal: `app ${app} (object ${object}, tenant ${tenant})`, via: 'the TokenCredential the caller supplied' });
+    expect(new Set(box.requests.map((r) => r.authorization))).toEqual(new Set([`Bearer ${jwt}`]));
+    expect(JSON.stringify(doc)).not.toContain(jwt);
   });
 });

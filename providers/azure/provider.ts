@@ -9,13 +9,16 @@ import type { DatasetDef } from '../../core/control.js';
 import type { ProviderPlan, ReadFailure, RegionList, TargetOpening, TargetSession } from '../../core/engine.js';
 import { UserError } from '../../core/errors.js';
 import type { ApiMetrics } from '../../core/metrics.js';
+import type { ReadIdentity } from '../../core/model.js';
 import { ArmReader } from './arm.js';
 import { createResourceClient, createSubscriptionClient, resolveAzureSettings, type AzureClientSettings, type AzureRetrySettings } from './clients.js';
 import type { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/identity';
+import type { HttpClient } from '@azure/core-rest-pipeline';
 import { PromiseMemo } from '../../core/memo.js';
 import { AZURE_FETCHERS } from './collectors/index.js';
 import type { SubscriptionRecord } from './datasets.js';
+import { azureReadIdentity, TokenObserver } from './identity.js';
 import { azureErrorCode, azureErrorMessage, describeAzureFailure, isAuthenticationFailure, isMissingCredentials, MISSING_CREDENTIALS_MESSAGE } from './errors.js';
 
 /** Per-resource reads (GET by id, firewall rules) in flight at once within one dataset. */
@@ -29,6 +32,8 @@ export interface AzurePlanOptions {
   metrics?: ApiMetrics;
   /** Overrides DefaultAzureCredential (tests, callers with their own credential). */
   credential?: TokenCredential;
+  /** Overrides the default HTTP client (tests that put an https endpoint's wire elsewhere). */
+  httpClient?: HttpClient;
   retry?: Partial<AzureRetrySettings>;
   /** Per-resource reads inside one dataset at once (a public database server's firewall rules); default 8. */
   resourceConcurrency?: number;
@@ -47,9 +52,15 @@ class AzureTargetSession implements TargetSession {
     subscription: SubscriptionRecord,
     settings: AzureClientSettings,
     private readonly resourceConcurrency: number,
+    private readonly readAs: () => ReadIdentity,
   ) {
     this.memos.set('subscription', subscription);
     this.attempts = settings.retry.maxRetries + 1;
+  }
+
+  /** Who Azure saw: the principal of the latest token the SDK sent (asked when the scan is written). */
+  get identity(): ReadIdentity {
+    return this.readAs();
   }
 
   /** Azure datasets are subscription-wide: there is nothing to scan per region. */
@@ -110,7 +121,12 @@ async function listSubscriptions(client: SubscriptionClient): Promise<Array<{ id
 }
 
 export async function azurePlan(options: AzurePlanOptions = {}): Promise<ProviderPlan> {
-  const settings = resolveAzureSettings(options);
+  const resolved = resolveAzureSettings(options);
+  // Every token the SDK sends passes through the observer, which keeps the principal it names.
+  const observer = new TokenObserver(resolved.credential);
+  const settings: AzureClientSettings = { ...resolved, credential: observer };
+  const signIn = { insecure: resolved.insecure, callerCredential: options.credential !== undefined, ...(resolved.identity === undefined ? {} : { federated: resolved.identity }) };
+  const readAs = () => azureReadIdentity(signIn, observer.principal);
   const concurrency = options.resourceConcurrency ?? DEFAULT_RESOURCE_CONCURRENCY;
   await checkCredential(settings);
   const subscriptionClient = createSubscriptionClient(settings);
@@ -125,7 +141,7 @@ export async function azurePlan(options: AzurePlanOptions = {}): Promise<Provide
     targets: subscriptions.map(({ id, name }) => ({
       account: id,
       ...(name === undefined ? {} : { name }),
-      open: () => openSubscription(id, name, settings, subscriptionClient, concurrency),
+      open: () => openSubscription(id, name, settings, subscriptionClient, concurrency, readAs),
     })),
   };
 }
@@ -136,6 +152,7 @@ async function openSubscription(
   settings: AzureClientSettings,
   subscriptionClient: SubscriptionClient,
   concurrency: number,
+  readAs: () => ReadIdentity,
 ): Promise<TargetOpening> {
   const arm = new ArmReader(id, settings, createResourceClient(settings, id), subscriptionClient);
   let subscription: SubscriptionRecord;
@@ -146,5 +163,5 @@ async function openSubscription(
     return { ok: false, provider: 'azure', account: id, ...(listedName === undefined ? {} : { name: listedName }), failure };
   }
   const name = listedName ?? subscription.displayName;
-  return { ok: true, session: new AzureTargetSession(id, name, arm, subscription, settings, concurrency) };
+  return { ok: true, session: new AzureTargetSession(id, name, arm, subscription, settings, concurrency, readAs) };
 }

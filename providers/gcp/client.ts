@@ -15,8 +15,10 @@ import { GoogleAuth, OAuth2Client, type AuthClient } from 'google-auth-library';
 import { UserError } from '../../core/errors.js';
 import { currentReadSignal, PageGuard } from '../../core/limits.js';
 import type { ApiMetrics } from '../../core/metrics.js';
+import type { ReadIdentity } from '../../core/model.js';
 import { federatedCredentials } from './federation.js';
 import { errorMessage, isMissingCredentials, RetriesExhausted, RETRY_CODES, Status } from './errors.js';
+import { adcIdentity, federatedGcpIdentity, SANDBOX_GCP_IDENTITY } from './identity.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -136,9 +138,11 @@ export class TransportAuth {
 export const MISSING_CREDENTIALS_MESSAGE =
   'No Google Cloud credentials found (Application Default Credentials). Provide them with `gcloud auth application-default login`, GOOGLE_APPLICATION_CREDENTIALS=<service account key or workload identity federation config>, or an attached service account; or point WARD_GCP_ENDPOINT at a plain-http sandbox.';
 
-async function defaultCredentials(): Promise<AuthClient> {
+async function defaultCredentials(): Promise<{ client: AuthClient; identity: ReadIdentity }> {
   try {
-    return await new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] }).getClient();
+    const auth = new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
+    const client = await auth.getClient();
+    return { client, identity: await adcIdentity(auth, client) };
   } catch (error) {
     if (isMissingCredentials(error)) throw new UserError(MISSING_CREDENTIALS_MESSAGE);
     throw new UserError(`Could not load Google Cloud Application Default Credentials (${errorMessage(error)}). ${MISSING_CREDENTIALS_MESSAGE}`);
@@ -163,8 +167,8 @@ export class AssetApi {
     readonly retry: GcpRetrySettings,
     private readonly pageSize: number,
     private readonly metrics: ApiMetrics | undefined,
-    /** Who the API is read as, when Ward knows it without a call (a federated service account). */
-    readonly identity: string | undefined,
+    /** Who the API is read as (core/model.ts ReadIdentity): recorded on every project's scan. */
+    readonly identity: ReadIdentity,
   ) {}
 
   static async connect(settings: GcpClientSettings): Promise<AssetApi> {
@@ -173,7 +177,13 @@ export class AssetApi {
     const endpoint = settings.endpoint === undefined || settings.endpoint === '' ? undefined : parseEndpoint(settings.endpoint);
     const file = settings.credentialsFile ?? process.env['WARD_GCP_CREDENTIALS'];
     const federated = file === undefined || file === '' ? undefined : federatedCredentials(file, [CLOUD_PLATFORM_SCOPE]);
-    const inner = federated?.client ?? (endpoint?.protocol === 'http' ? placeholderCredentials() : await defaultCredentials());
+    const signIn =
+      federated !== undefined
+        ? { client: federated.client, identity: federatedGcpIdentity(federated.identity) }
+        : endpoint?.protocol === 'http'
+          ? { client: placeholderCredentials(), identity: SANDBOX_GCP_IDENTITY }
+          : await defaultCredentials();
+    const inner = signIn.client;
     const auth = new TransportAuth(inner, retry.timeoutMs, settings.metrics);
     const options: ClientOptions = {
       fallback: true,
@@ -181,7 +191,7 @@ export class AssetApi {
       authClient: auth as unknown as ClientOptions['authClient'],
       ...(endpoint === undefined ? {} : { apiEndpoint: endpoint.host, port: endpoint.port, protocol: endpoint.protocol }),
     };
-    return new AssetApi(new AssetServiceClient(options), retry, pageSize, settings.metrics, federated?.identity);
+    return new AssetApi(new AssetServiceClient(options), retry, pageSize, settings.metrics, signIn.identity);
   }
 
   /** One page, retried with exponential backoff and full jitter while the error is transient. */

@@ -66,9 +66,11 @@ describe('Google Cloud through workload identity federation with AWS (sandbox ST
     // Read from the sandbox's inventory, not judged on nothing: the demo's open SSH rule is there.
     expect(doc.results.find((r) => r.controlId === 'gcp-ssh-not-open' && r.resource.id === 'legacy-bastion-ssh')?.status).toBe('FAIL');
     expect(doc.targets.map((t) => t.account)).toEqual([DEMO_PROJECT_ID]);
+    // Who scanned: the impersonated service account, and how Ward came to act as it.
+    expect(doc.targets[0]?.identity).toEqual({ principal: WIF_SERVICE_ACCOUNT, via: 'workload identity federation with AWS (WARD_GCP_CREDENTIALS)' });
 
     const api = await AssetApi.connect({ endpoint: sandbox.url, credentialsFile: file });
-    expect(api.identity).toBe(WIF_SERVICE_ACCOUNT);
+    expect(api.identity.principal).toBe(WIF_SERVICE_ACCOUNT);
     await api.close();
   });
 

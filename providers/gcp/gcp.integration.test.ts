@@ -74,7 +74,9 @@ describe('Google Cloud provider against the sandbox Cloud Asset API', () => {
     const { doc, requests, metrics } = await scan(demoGcpWorld(), [`projects/${DEMO_PROJECT_ID}`], { pageSize: 2 });
     const r = doc.results;
 
-    expect(doc.targets).toEqual([{ provider: 'gcp', account: DEMO_PROJECT_ID, name: 'Ward demo: EHR', regions: ['global'], disabledRegions: [] }]);
+    // Who scanned: over plain http nobody signed in, and the scan document says so rather than leaving it blank.
+    const identity = { principal: 'sandbox (no credentials)', via: 'placeholder token to a plain-http endpoint (WARD_GCP_ENDPOINT)' };
+    expect(doc.targets).toEqual([{ provider: 'gcp', account: DEMO_PROJECT_ID, name: 'Ward demo: EHR', identity, regions: ['global'], disabledRegions: [] }]);
     expect(doc.coverage).toEqual([]);
 
     expect(verdicts(r, 'gcp-disk-cmek')).toEqual({ 'ehr-db-data': 'PASS', 'ehr-app-boot': 'PASS', 'ehr-db-replica': 'PASS', 'imaging-cache': 'PASS', 'scratch-etl': 'FAIL' });

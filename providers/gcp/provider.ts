@@ -9,6 +9,7 @@ import type { ProviderPlan, ReadFailure, RegionList, TargetOpening, TargetSessio
 import { GLOBAL_REGION } from '../../core/engine.js';
 import { UserError } from '../../core/errors.js';
 import type { ApiMetrics } from '../../core/metrics.js';
+import type { ReadIdentity } from '../../core/model.js';
 import { AssetApi, type GcpRetrySettings } from './client.js';
 import { GCP_FETCHERS } from './collectors/index.js';
 import { ASSET_TYPES } from './datasets.js';
@@ -67,6 +68,7 @@ class GcpTargetSession implements TargetSession {
     private readonly project: GcpProjectTarget,
     private readonly inventory: AssetInventory,
     private readonly onClose: () => void,
+    readonly identity: ReadIdentity,
   ) {
     this.account = project.projectId;
     this.name = project.displayName;
@@ -167,7 +169,7 @@ export async function gcpPlan(options: GcpPlanOptions): Promise<ProviderPlan> {
       targets.push({
         account: project.projectId,
         ...(project.displayName === undefined ? {} : { name: project.displayName }),
-        open: async (): Promise<TargetOpening> => ({ ok: true, session: new GcpTargetSession(project, inventory, () => done()) }),
+        open: async (): Promise<TargetOpening> => ({ ok: true, session: new GcpTargetSession(project, inventory, () => done(), api.identity) }),
       });
     }
   }

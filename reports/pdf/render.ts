@@ -4,10 +4,11 @@
 
 import PDFDocument from 'pdfkit';
 import type { Writable } from 'node:stream';
-import { AREAS, AREA_TITLES, SEVERITIES, type ScanRunner, type Severity } from '../../core/model.js';
+import { AREAS, AREA_TITLES, SEVERITIES, type Severity } from '../../core/model.js';
 import type { MuteRule } from '../../core/mutes.js';
 import { HIPAA_STATUS_LABELS, rowText, type ControlRollup, type FindingRow, type HipaaStatus, type ReportData } from '../data.js';
 import { describeWeek } from '../week.js';
+import { readAsText, runnerText } from '../who-scanned.js';
 import { hipaaCoverage, type CoverageStatus } from '../hipaa-coverage.js';
 import { defaultFontFiles, FontBook, type FontFiles } from './fonts.js';
 import { COLORS, PAGE, Pager, Table, type Cell, type DetailLine, type TextStyle, type TocEntry } from './pager.js';
@@ -518,12 +519,6 @@ function approvalParts(m: Approval, ownerLabel: string): string[] {
 const approval = (m: Approval): string => approvalParts(m, 'owner ').join(', ');
 export const approvalLines = (m: Approval): string => approvalParts(m, '').join('\n');
 
-function runnerText(r: ScanRunner | undefined): string {
-  if (r === undefined) return 'where: not recorded by this scan';
-  if (r.kind === 'lambda') return `in AWS Lambda ${r.function ?? ''}`.trim();
-  return `on host ${r.host ?? 'unknown'}${r.user === undefined ? '' : ` as ${r.user}`}`;
-}
-
 /** Azure reads are subscription-wide: no region list, but not nothing either. */
 function regionsJudged(a: ReportData['accounts'][number]): string {
   if (a.regions.length === 0) return a.provider === 'azure' ? 'every location (subscription-wide reads)' : 'none';
@@ -571,7 +566,7 @@ async function scopeAndCoverage(p: Pager, data: ReportData): Promise<void> {
         { text: `${stamp(a.scannedAt)}\n${a.scanId}`, lines: 2 },
       ], [
         {
-          text: a.identity === undefined ? 'Read as: not recorded by this scan' : `Read as ${a.identity.principal}, via ${a.identity.via}`,
+          text: readAsText(a.identity),
           style: { face: 'condensed', size: 6.5, color: a.identity === undefined ? SEVERITY_COLORS.medium : COLORS.muted },
           maxLines: 2,
           indent: 40,

@@ -16,7 +16,7 @@ import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../sandbox/
 import { DEMO_PROJECT_ID } from '../../sandbox/gcp/demo.js';
 import type { Sandbox } from '../../sandbox/server.js';
 import { cleanEnv } from '../support/cli.js';
-import { startFederatedSandbox, writeExternalAccountFile, type RoleSession } from '../support/federation.js';
+import { startFederatedSandbox, WIF_SERVICE_ACCOUNT, writeExternalAccountFile, type RoleSession } from '../support/federation.js';
 import { startS3, type S3Sandbox } from '../support/s3.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -80,6 +80,10 @@ describe('sls invoke local -f scanTarget: Google Cloud through workload identity
     const [scanId] = await store.listScanIds();
     const scan = scanId === undefined ? undefined : await store.loadScan(scanId);
     expect(scan?.targets.map((t) => `${t.provider}:${t.account}`)).toEqual([`gcp:${DEMO_PROJECT_ID}`]);
+    // Who scanned: the impersonated service account, in the scan document and the function's summary line.
+    expect(scan?.targets[0]?.identity?.principal).toBe(WIF_SERVICE_ACCOUNT);
+    expect(scan?.runner?.kind).toBe('lambda');
+    expect(first.stdout).toContain(`"principal":"${WIF_SERVICE_ACCOUNT}"`);
     expect(scan?.results.filter((r) => r.status === 'ERROR')).toEqual([]);
     expect(scan?.results.find((r) => r.controlId === 'gcp-ssh-not-open' && r.resource.id === 'legacy-bastion-ssh')?.status).toBe('FAIL');
     const failing = (await store.loadState('gcp', DEMO_PROJECT_ID))?.tracked.filter((t) => t.state !== 'resolved').length ?? 0;

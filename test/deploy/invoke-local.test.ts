@@ -56,12 +56,16 @@ describe('sls invoke local -f scan', () => {
     const summary = JSON.parse(stdout.slice(stdout.indexOf('{\n'), stdout.lastIndexOf('}') + 1)) as {
       mode: string;
       scanId: string;
-      targets: Array<{ account: string }>;
+      runner?: { kind: string; function?: string };
+      targets: Array<{ account: string; identity?: { principal: string; via: string } }>;
       results: Record<string, number>;
       changes: { new: number };
     };
     expect(summary.mode).toBe('inline');
     expect(summary.targets.map((t) => t.account).sort()).toEqual(['284716359042', '503164781925', '617493028513']);
+    // Who scanned, in the function's summary: the AWS principal per account, and the function it ran in.
+    for (const t of summary.targets) expect(t.identity?.principal, t.account).toMatch(/^arn:aws:(sts|iam)::\d{12}:/);
+    expect(summary.runner?.kind).toBe('lambda');
     expect(summary.results.FAIL).toBeGreaterThan(0);
     expect(summary.changes.new).toBe(summary.results.FAIL);
 
