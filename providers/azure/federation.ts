@@ -55,8 +55,10 @@ export function awsWebIdentityToken(region?: string): () => Promise<string> {
 }
 
 export function awsFederatedAzureCredential(settings: AzureFederationSettings): FederatedAzureCredential {
+  // An authority host set explicitly (a sovereign or private cloud, the sandbox) is taken as given:
+  // no instance discovery against the public cloud, which would be a network call Ward was not told to make.
   const credential = new ClientAssertionCredential(settings.tenantId, settings.clientId, awsWebIdentityToken(settings.region), {
-    ...(settings.authorityHost === undefined ? {} : { authorityHost: settings.authorityHost }),
+    ...(settings.authorityHost === undefined ? {} : { authorityHost: settings.authorityHost, disableInstanceDiscovery: true }),
   });
   return { credential, identity: `app ${settings.clientId} (tenant ${settings.tenantId})` };
 }
