@@ -16,6 +16,7 @@ import { UserError } from '../../core/errors.js';
 import { currentReadSignal, PageGuard } from '../../core/limits.js';
 import type { ApiMetrics } from '../../core/metrics.js';
 import { federatedCredentials } from './federation.js';
+import { gcpKeySecretFromEnv, storedKeyCredentials } from './stored-key.js';
 import { errorMessage, isMissingCredentials, RetriesExhausted, RETRY_CODES, Status } from './errors.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -172,7 +173,10 @@ export class AssetApi {
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(settings.pageSize ?? MAX_PAGE_SIZE)));
     const endpoint = settings.endpoint === undefined || settings.endpoint === '' ? undefined : parseEndpoint(settings.endpoint);
     const file = settings.credentialsFile ?? process.env['WARD_GCP_CREDENTIALS'];
-    const federated = file === undefined || file === '' ? undefined : federatedCredentials(file, [CLOUD_PLATFORM_SCOPE]);
+    // The second choice, a service-account key in SSM or Secrets Manager (providers/gcp/stored-key.ts).
+    const storedKey = settings.credentialsFile === undefined ? gcpKeySecretFromEnv() : undefined;
+    const federated =
+      storedKey !== undefined ? await storedKeyCredentials(storedKey, [CLOUD_PLATFORM_SCOPE]) : file === undefined || file === '' ? undefined : federatedCredentials(file, [CLOUD_PLATFORM_SCOPE]);
     const inner = federated?.client ?? (endpoint?.protocol === 'http' ? placeholderCredentials() : await defaultCredentials());
     const auth = new TransportAuth(inner, retry.timeoutMs, settings.metrics);
     const options: ClientOptions = {

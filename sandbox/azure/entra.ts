@@ -27,6 +27,8 @@ export interface EntraFederatedCredential {
 export interface EntraApp {
   clientId: string;
   federatedCredentials: EntraFederatedCredential[];
+  /** A client secret the app also accepts (Ward's second choice); unset: none. */
+  clientSecret?: string;
 }
 
 /**
@@ -151,6 +153,11 @@ export class EntraFederation {
     }
     const scope = form.get('scope') ?? '';
     if (!/(^|\s)\S+\/\.default(\s|$)/.test(scope)) return refuse(res, 400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    const secret = form.get('client_secret');
+    if (secret !== null) {
+      if (app.clientSecret === undefined || secret !== app.clientSecret) return refuse(res, 401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
+      return this.grant(res, app);
+    }
     if (form.get('client_assertion_type') !== JWT_BEARER) {
       return refuse(res, 401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
     }
@@ -178,6 +185,10 @@ export class EntraFederation {
       return refuse(res, 401, 'invalid_client', 70021, `No matching federated identity record found for presented assertion. ${record} The assertion could not be verified: ${reason}.`);
     }
 
+    return this.grant(res, app);
+  }
+
+  private grant(res: ServerResponse, app: EntraApp): true {
     const accessToken = `eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.sandbox-entra-${randomBytes(24).toString('base64url')}`;
     this.tokens.set(accessToken, { clientId: app.clientId, expires: Date.now() + TOKEN_LIFETIME_S * 1000 });
     return sendJson(res, 200, { token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S, ext_expires_in: TOKEN_LIFETIME_S, access_token: accessToken });
