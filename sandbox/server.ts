@@ -7,7 +7,8 @@
 import { handleAzureRequest } from './azure/handler.js';
 import { handleGcpRequest } from './gcp/handler.js';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Behaviour } from './behaviour.js';
 import { QueryParams, type CallContext, type JsonHandler, type JsonObject, type Principal, type ServerState, type XmlHandler } from './context.js';
@@ -32,7 +33,8 @@ import { RDS_HANDLERS } from './services/rds.js';
 import { STS_HANDLERS, userPrincipal } from './services/sts.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from './env.js';
 import { GcpFederation, type GcpFederationOptions } from './gcp/federation.js';
-import { issuerDocument, newOutboundIssuer, OUTBOUND_PATH } from './federation/jwt.js';
+import { EntraFederation, type EntraOptions } from './azure/entra.js';
+import { issuerDocument, issuerUrl, newOutboundIssuer, OUTBOUND_PATH } from './federation/jwt.js';
 import { SecurityHubStandIn } from './services/securityhub.js';
 import type { Fault, World } from './types.js';
 import { checkWorld } from './world.js';
@@ -61,10 +63,20 @@ export interface SandboxOptions {
    * impersonation, and its Cloud Asset API then accepts only the tokens it issued.
    */
   gcpFederation?: GcpFederationOptions;
+  /**
+   * Entra ID with federated identity credentials: the sandbox answers MSAL's OpenID configuration
+   * and token requests (client assertions verified against the AWS issuer's JWKS), and its Resource
+   * Manager then accepts only the access tokens it issued. MSAL needs https: give `tls` too.
+   */
+  azureFederation?: EntraOptions;
+  /** A certificate and key (PEM): the same server also listens over https, at `httpsUrl`. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface Sandbox {
   url: string;
+  /** With `tls`: the https listener (every path, Entra's authority host included). */
+  httpsUrl?: string;
   port: number;
   stats: SandboxStats;
   close(): Promise<void>;
@@ -174,16 +186,19 @@ class SandboxServer {
   readonly state: ServerState = { sessions: new Map(), credentialReports: new Map(), sessionCounter: 0, outboundIssuer: newOutboundIssuer() };
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private readonly gcpFederation: GcpFederation | undefined;
+  private readonly entra: EntraFederation | undefined;
   readonly securityHub = new SecurityHubStandIn();
   closed = false;
 
   constructor(
     private readonly world: World,
     gcpFederation?: GcpFederationOptions,
+    azureFederation?: EntraOptions,
   ) {
     this.model = buildModel(world);
     this.behaviour = new Behaviour(world, this.model);
     this.gcpFederation = gcpFederation === undefined ? undefined : new GcpFederation(gcpFederation, this.credentialLookup());
+    this.entra = azureFederation === undefined ? undefined : new EntraFederation(azureFederation, (account) => issuerUrl(this.state.outboundIssuer, account));
   }
 
   /** What AWS would know about an access key: its secret, its session token and who it is. */
@@ -247,6 +262,10 @@ class SandboxServer {
       if (this.world.gcp !== undefined && url.pathname.startsWith('/v1/') && this.countOther('gcp', this.gcpFederation.refuseUnlessAuthorized(req, res), res)) return;
     }
     if (this.world.gcp !== undefined && url.pathname.startsWith('/v1/') && this.countOther('gcp', handleGcpRequest(req, res, body, this.world.gcp), res)) return;
+    if (this.entra !== undefined) {
+      if (this.countOther('azure', await this.entra.handle(req, res, body, url), res)) return;
+      if (this.world.azure !== undefined && url.pathname.startsWith('/subscriptions') && this.countOther('azure', this.entra.refuseUnlessAuthorized(req, res), res)) return;
+    }
     if (this.world.azure !== undefined && url.pathname.startsWith('/subscriptions') && this.countOther('azure', handleAzureRequest(req, res, body, this.world.azure), res)) return;
     const scope = credentialScope(req, url);
     const target = typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'] : undefined;
@@ -413,36 +432,56 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 
 /** Starts the sandbox on host:port (port 0: a free one). The world is validated and expanded first. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
-  const sandbox = new SandboxServer(checkWorld(options.world), options.gcpFederation);
-  const server = createServer((req, res) => {
+  const sandbox = new SandboxServer(checkWorld(options.world), options.gcpFederation, options.azureFederation);
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     sandbox.handle(req, res).catch((error: unknown) => {
       console.error('ward sandbox: request failed:', error);
       send(res, 500, 'text/plain; charset=utf-8', 'Ward sandbox internal error\n');
     });
-  });
+  };
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (server: Server, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve((server.address() as AddressInfo).port);
+      });
     });
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = createServer(listener);
+  const port = await listen(server, options.port ?? 0);
+  // https on a port of its own (0: a free one; with a fixed port, the next one).
+  const tlsServer = options.tls === undefined ? undefined : createTlsServer({ cert: options.tls.cert, key: options.tls.key }, listener);
+  const tlsPort =
+    tlsServer === undefined
+      ? undefined
+      : await listen(tlsServer, options.port === undefined || options.port === 0 ? 0 : options.port + 1).catch(async (error: unknown) => {
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          throw error;
+        });
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   const urlHost = reachable.includes(':') ? `[${reachable}]` : reachable;
   let closing: Promise<void> | undefined;
   sandbox.state.outboundIssuer.base = `http://${urlHost}:${port}`;
   return {
     url: `http://${urlHost}:${port}`,
+    ...(tlsPort === undefined ? {} : { httpsUrl: `https://${urlHost}:${tlsPort}` }),
     port,
     stats: sandbox.stats,
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      closing ??= (() => {
         sandbox.shutdown();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+        const servers = tlsServer === undefined ? [server] : [server, tlsServer];
+        return Promise.all(
+          servers.map(
+            (s) =>
+              new Promise<void>((resolve) => {
+                s.close(() => resolve());
+                s.closeAllConnections();
+              }),
+          ),
+        ).then(() => undefined);
+      })();
       return closing;
     },
   };

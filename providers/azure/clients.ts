@@ -15,7 +15,7 @@ import {
 import { DefaultAzureCredential, type AccessToken, type TokenCredential } from '@azure/identity';
 import { readLimits } from '../../core/limits.js';
 import type { ApiMetrics } from '../../core/metrics.js';
-import { awsFederatedAzureCredential, azureFederationFromEnv } from './federation.js';
+import { azureSignInFromEnv } from './stored-secret.js';
 import { boundedArmPolicy } from './bounds.js';
 
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
@@ -73,9 +73,9 @@ export function resolveAzureSettings(options: AzureClientOptions): AzureClientSe
   const raw = (options.endpoint ?? process.env['WARD_AZURE_ENDPOINT'] ?? '').trim();
   const endpoint = (raw === '' ? DEFAULT_ARM_ENDPOINT : raw).replace(/\/+$/, '');
   const insecure = endpoint.toLowerCase().startsWith('http://');
-  // Federation (WARD_AZURE_FEDERATION=aws) is a real sign-in, used over plain http (the sandbox) too.
-  const federation = azureFederationFromEnv();
-  const federated = federation === undefined ? undefined : awsFederatedAzureCredential(federation);
+  // Federation (WARD_AZURE_FEDERATION=aws) or a stored client secret is a real sign-in, used over
+  // plain http (the sandbox) too.
+  const federated = azureSignInFromEnv();
   const credential = insecure ? (federated?.credential ?? placeholderCredential()) : (options.credential ?? federated?.credential ?? new DefaultAzureCredential());
   return {
     endpoint,

@@ -33,6 +33,8 @@ export function azureFederationFromEnv(env: NodeJS.ProcessEnv = process.env): Az
   const tenantId = (env['WARD_AZURE_TENANT_ID'] ?? '').trim();
   const clientId = (env['WARD_AZURE_CLIENT_ID'] ?? '').trim();
   if (mode === '' && tenantId === '' && clientId === '') return undefined;
+  // The second choice (a stored client secret) uses the same IDs: providers/azure/stored-secret.ts.
+  if (mode === '' && (env['WARD_AZURE_CLIENT_SECRET_NAME'] ?? '').trim() !== '') return undefined;
   if (mode !== 'aws') throw new UserError(`WARD_AZURE_FEDERATION is "${mode}": the only federation Ward supports is "aws" (set it with WARD_AZURE_TENANT_ID and WARD_AZURE_CLIENT_ID).`);
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   if (!uuid.test(tenantId)) throw new UserError(`WARD_AZURE_TENANT_ID must be the Entra tenant's ID (a GUID) when WARD_AZURE_FEDERATION=aws, got "${tenantId}".`);
@@ -55,8 +57,10 @@ export function awsWebIdentityToken(region?: string): () => Promise<string> {
 }
 
 export function awsFederatedAzureCredential(settings: AzureFederationSettings): FederatedAzureCredential {
+  // An authority host set explicitly (a sovereign or private cloud, the sandbox) is taken as given:
+  // no instance discovery against the public cloud, which would be a network call Ward was not told to make.
   const credential = new ClientAssertionCredential(settings.tenantId, settings.clientId, awsWebIdentityToken(settings.region), {
-    ...(settings.authorityHost === undefined ? {} : { authorityHost: settings.authorityHost }),
+    ...(settings.authorityHost === undefined ? {} : { authorityHost: settings.authorityHost, disableInstanceDiscovery: true }),
   });
   return { credential, identity: `app ${settings.clientId} (tenant ${settings.tenantId})` };
 }

@@ -17,6 +17,7 @@ import { currentReadSignal, PageGuard } from '../../core/limits.js';
 import type { ApiMetrics } from '../../core/metrics.js';
 import type { ReadIdentity } from '../../core/model.js';
 import { federatedCredentials } from './federation.js';
+import { gcpKeySecretFromEnv, storedKeyCredentials } from './stored-key.js';
 import { errorMessage, isMissingCredentials, RetriesExhausted, RETRY_CODES, Status } from './errors.js';
 import { adcIdentity, federatedGcpIdentity, SANDBOX_GCP_IDENTITY } from './identity.js';
 
@@ -176,13 +177,18 @@ export class AssetApi {
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(settings.pageSize ?? MAX_PAGE_SIZE)));
     const endpoint = settings.endpoint === undefined || settings.endpoint === '' ? undefined : parseEndpoint(settings.endpoint);
     const file = settings.credentialsFile ?? process.env['WARD_GCP_CREDENTIALS'];
-    const federated = file === undefined || file === '' ? undefined : federatedCredentials(file, [CLOUD_PLATFORM_SCOPE]);
+    // The second choice, a service-account key in SSM or Secrets Manager (providers/gcp/stored-key.ts).
+    const storedKey = settings.credentialsFile === undefined ? gcpKeySecretFromEnv() : undefined;
+    const stored = storedKey === undefined ? undefined : await storedKeyCredentials(storedKey, [CLOUD_PLATFORM_SCOPE]);
+    const federated = stored !== undefined || file === undefined || file === '' ? undefined : federatedCredentials(file, [CLOUD_PLATFORM_SCOPE]);
     const signIn =
-      federated !== undefined
-        ? { client: federated.client, identity: federatedGcpIdentity(federated.identity) }
-        : endpoint?.protocol === 'http'
-          ? { client: placeholderCredentials(), identity: SANDBOX_GCP_IDENTITY }
-          : await defaultCredentials();
+      stored !== undefined
+        ? { client: stored.client, identity: { principal: stored.identity, via: 'service-account key stored in SSM or Secrets Manager (the second choice to federation)' } }
+        : federated !== undefined
+          ? { client: federated.client, identity: federatedGcpIdentity(federated.identity) }
+          : endpoint?.protocol === 'http'
+            ? { client: placeholderCredentials(), identity: SANDBOX_GCP_IDENTITY }
+            : await defaultCredentials();
     const inner = signIn.client;
     const auth = new TransportAuth(inner, retry.timeoutMs, settings.metrics);
     const options: ClientOptions = {

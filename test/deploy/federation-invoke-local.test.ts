@@ -4,23 +4,17 @@
 // project end to end; a caller outside the attribute condition gives ERROR with the reason and
 // resolves nothing.
 
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3BlobStore, parseS3Url } from '../../core/store/s3.js';
 import { ScanStore } from '../../core/store/scans.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../sandbox/env.js';
 import { DEMO_PROJECT_ID } from '../../sandbox/gcp/demo.js';
 import type { Sandbox } from '../../sandbox/server.js';
-import { cleanEnv } from '../support/cli.js';
+import { invokeScanTargetLocally, storeBlobs } from '../support/invoke-local.js';
 import { startFederatedSandbox, WIF_SERVICE_ACCOUNT, writeExternalAccountFile, type RoleSession } from '../support/federation.js';
 import { startS3, type S3Sandbox } from '../support/s3.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const SLS = join(ROOT, 'node_modules', '.bin', 'sls');
 
 describe('sls invoke local -f scanTarget: Google Cloud through workload identity federation', () => {
   let s3: S3Sandbox;
@@ -46,37 +40,22 @@ describe('sls invoke local -f scanTarget: Google Cloud through workload identity
     await s3.close();
   });
 
-  const blobs = () =>
-    new S3BlobStore(parseS3Url('s3://ward-store/ward'), { endpoint: s3.directUrl, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-
-  function invokeScanTarget(aws: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
-    // Only what Lambda gives the function (its role session and region) plus Ward's own settings:
-    // no Google credentials of any kind.
-    const env = cleanEnv({ SLS_TELEMETRY_DISABLED: '1' });
-    const variables: Record<string, string> = {
-      AWS_ACCESS_KEY_ID: aws.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: aws.secretAccessKey,
-      ...(aws.sessionToken === undefined ? {} : { AWS_SESSION_TOKEN: aws.sessionToken }),
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL: sandbox.url,
-      AWS_ENDPOINT_URL_S3: s3.url,
-      WARD_STORE: 's3://ward-store/ward',
-      WARD_CONFIG: join(dir, 'ward.config.yml'),
-      WARD_SCAN_QUEUE_URL: 'none',
-      WARD_SLACK_WEBHOOK_PARAMETER: 'none',
-      WARD_GCP_ENDPOINT: sandbox.url,
-      WARD_GCP_CREDENTIALS: credentialsFile,
-    };
-    const body = JSON.stringify({ runId: 'run-wif', part: 1, target: { provider: 'gcp', account: DEMO_PROJECT_ID } });
-    const event = JSON.stringify({ Records: [{ messageId: 'm-1', body }] });
-    const args = ['invoke', 'local', '-f', 'scanTarget', '--stage', 'test', '--data', event, ...Object.entries(variables).flatMap(([k, v]) => ['-e', `${k}=${v}`])];
-    return promisify(execFile)(SLS, args, { cwd: ROOT, env, timeout: 240_000, maxBuffer: 32 * 1024 * 1024 });
-  }
+  const invokeScanTarget = (aws: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>
+    // No Google credentials of any kind: only the federation file, which holds no secret.
+    invokeScanTargetLocally({
+      aws,
+      sandboxUrl: sandbox.url,
+      s3,
+      configFile: join(dir, 'ward.config.yml'),
+      runId: 'run-wif',
+      target: { provider: 'gcp', account: DEMO_PROJECT_ID },
+      variables: { WARD_GCP_ENDPOINT: sandbox.url, WARD_GCP_CREDENTIALS: credentialsFile },
+    });
 
   it('scans the project with only the function role credentials, then a caller outside the condition gets ERROR and resolves nothing', async () => {
     const first = await invokeScanTarget(session);
     expect(first.stdout).toContain('"batchItemFailures": []');
-    const store = new ScanStore(blobs());
+    const store = new ScanStore(storeBlobs(s3));
     const [scanId] = await store.listScanIds();
     const scan = scanId === undefined ? undefined : await store.loadScan(scanId);
     expect(scan?.targets.map((t) => `${t.provider}:${t.account}`)).toEqual([`gcp:${DEMO_PROJECT_ID}`]);

@@ -10,6 +10,8 @@ import { DEMO_PROJECT_NUMBER } from '../../sandbox/gcp/demo.js';
 import type { GcpFederationOptions } from '../../sandbox/gcp/federation.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../sandbox/env.js';
 import { demoGcpWorld } from '../../sandbox/gcp/demo.js';
+import { azureDemoWorld, DEMO_TENANT_ID } from '../../sandbox/azure/demo.js';
+import type { EntraOptions } from '../../sandbox/azure/entra.js';
 import { startSandbox, type Sandbox } from '../../sandbox/server.js';
 import { demoWorldPath, loadWorld } from '../../sandbox/world.js';
 
@@ -88,4 +90,24 @@ export async function startFederatedSandbox(): Promise<{ sandbox: Sandbox; sessi
   await probe.close();
   const sandbox = await startSandbox({ world, port: 0, gcpFederation: federationOptions(roleArn) });
   return { sandbox, session: await assumeScanRole(sandbox.url) };
+}
+
+/** The app registration Ward signs in as in the Azure federation tests. */
+export const ENTRA_CLIENT_ID = '5d0c7a3e-2f41-4b6e-9a8d-1c2b3e4f5a60';
+
+/**
+ * The demo world (AWS and the Azure subscription) with Entra served over https (a throwaway
+ * certificate) and an app registration whose federated credential trusts the current account's
+ * issuer and its WardAuditRole; the options object is returned so a test can change the credential.
+ */
+export async function startAzureFederatedSandbox(tls: { cert: string; key: string }): Promise<{ sandbox: Sandbox; session: RoleSession; entra: EntraOptions; account: string }> {
+  const entra: EntraOptions = { tenantId: DEMO_TENANT_ID, apps: [] };
+  const sandbox = await startSandbox({ world: { ...loadWorld(demoWorldPath()), azure: azureDemoWorld() }, port: 0, tls, azureFederation: entra });
+  const session = await assumeScanRole(sandbox.url).catch(async (error: unknown) => {
+    await sandbox.close();
+    throw error;
+  });
+  const account = session.roleArn.split(':')[4] ?? '';
+  entra.apps.push({ clientId: ENTRA_CLIENT_ID, federatedCredentials: [{ issuer: { awsAccount: account }, subject: `arn:aws:iam::${account}:role/${SCAN_ROLE}` }] });
+  return { sandbox, session, entra, account };
 }
