@@ -4,7 +4,24 @@
 
 import type { Readable } from 'node:stream';
 import type { BlobStore, Mutation } from '../core/store/blob.js';
+import { ScanStore } from '../core/store/scans.js';
 import { issueDownloadToken, MAX_LINK_SECONDS, type LinkMac } from './download-token.js';
+
+/** The store, with lasting download links through the download function at `downloadUrl`. */
+export function withLastingLinks(store: ScanStore, keyId: string, downloadUrl: () => Promise<string>): ScanStore {
+  return new ScanStore(new LastingLinkBlobs(store.blobs, { downloadUrl, mac: lazyKmsLinkMac(keyId) }));
+}
+
+/** The KMS client is loaded when a link is first made or checked: most invocations make none. */
+export function lazyKmsLinkMac(keyId: string): LinkMac {
+  let loaded: Promise<LinkMac> | undefined;
+  const mac = () =>
+    (loaded ??= Promise.all([import('@aws-sdk/client-kms'), import('./download-token-kms.js')]).then(([{ KMSClient }, { KmsLinkMac }]) => new KmsLinkMac(new KMSClient({}), keyId)));
+  return {
+    generate: async (message) => (await mac()).generate(message),
+    verify: async (message, signature) => (await mac()).verify(message, signature),
+  };
+}
 
 export interface LastingLinkOptions {
   /** The download function's URL (its Function URL); looked up only when a link is made. */

@@ -14,6 +14,7 @@ import { startSandbox, type Sandbox } from '../sandbox/server.js';
 import { demoWorldPath, loadWorld } from '../sandbox/world.js';
 import { newSession, startSessionGate, type Session, type SessionGate } from '../test/support/expiring-credentials.js';
 import { S3_CREDENTIALS, startS3, type S3Sandbox } from '../test/support/s3.js';
+import { main } from '../cli/main.js';
 import { handler } from './download.js';
 import { directStore, resetRuntime, store } from './runtime.js';
 
@@ -168,6 +169,33 @@ describe('lasting download links through the download function', () => {
     const answer = await fetch(link, { redirect: 'manual' });
     expect(answer.status).toBe(502);
     expect(await answer.text()).toBe('The file could not be fetched just now. Try the link again in a minute.\n');
+  });
+
+  it('ward evidence url makes the same lasting link when the download function is configured, and warns about a pre-signed one otherwise', async () => {
+    deployedEnv();
+    useCredentials(downloadSession);
+    const run = async () => {
+      let stdout = '';
+      let stderr = '';
+      const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (stdout += String(chunk)).length > 0);
+      const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (stderr += String(chunk)).length > 0);
+      try {
+        return { code: await main(['node', 'ward', 'evidence', 'url', '--week', '2026-W47', '--expires', '2d']), stdout, stderr };
+      } finally {
+        out.mockRestore();
+        err.mockRestore();
+      }
+    };
+    const lasting = await run();
+    expect(lasting.code).toBe(0);
+    expect(lasting.stdout.startsWith(`${door.url}?t=`)).toBe(true);
+    expect(lasting.stderr).toBe('');
+    const download = await fetch(lasting.stdout.trim());
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(bundleBytes);
+    vi.stubEnv('WARD_DOWNLOAD_URL', undefined);
+    const presigned = await run();
+    expect(new URL(presigned.stdout.trim()).searchParams.get('X-Amz-Expires')).toBe(String(2 * 86400));
+    expect(presigned.stderr).toContain('stops working when the credentials that signed it expire');
   });
 
   it('without a download function configured, links are plain pre-signed URLs (the local CLI, sls invoke local)', async () => {

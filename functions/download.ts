@@ -6,7 +6,8 @@
 
 import { checkDownloadToken, REDIRECT_SECONDS, type LinkMac } from '../app/download-token.js';
 import type { BlobStore } from '../core/store/blob.js';
-import { directStore, kmsLinkMac, log, setting, type LambdaContext } from './runtime.js';
+import { lazyKmsLinkMac } from '../app/lasting-links.js';
+import { directStore, log, setting, type LambdaContext } from './runtime.js';
 
 export interface DownloadResponse {
   statusCode: number;
@@ -57,7 +58,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     return refuse(503, 'Downloads are not configured on this deployment.');
   }
   try {
-    return await answerDownload(event, kmsLinkMac(keyId), directStore(context).blobs, new Date());
+    return await answerDownload(event, lazyKmsLinkMac(keyId), directStore(context).blobs, new Date());
   } catch (error) {
     // The reason goes to the logs by its name only (an SDK error can quote the request); the visitor gets a plain line.
     log('download.failed', { error: (error as { name?: string }).name ?? 'Error' });

@@ -10,7 +10,7 @@ import { isoWeekOf, parseIsoWeek } from '../reports/week.js';
 import { buildWeeklyEvidence } from '../reports/weekly.js';
 import { config, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
 
-/** Pre-signed links last as long as S3 allows for SigV4. */
+/** The Slack link lasts a week (through the download function in AWS: README, Download links that last). */
 const LINK_DAYS = 7;
 const DAY_MS = 24 * 3600 * 1000;
 

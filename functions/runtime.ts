@@ -4,10 +4,9 @@
 import { CONTROL_IDS } from '../checks/index.js';
 import { loadConfig, type WardConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
-import { ScanStore } from '../core/store/scans.js';
+import type { ScanStore } from '../core/store/scans.js';
 import { openStore } from '../app/store.js';
-import type { LinkMac } from '../app/download-token.js';
-import { LastingLinkBlobs } from '../app/lasting-links.js';
+import { withLastingLinks } from '../app/lasting-links.js';
 
 export interface LambdaContext {
   getRemainingTimeInMillis?(): number;
@@ -74,18 +73,7 @@ export function store(context?: LambdaContext): ScanStore {
   const parameter = setting('WARD_DOWNLOAD_URL_PARAMETER', context);
   if (keyId === undefined || (url === undefined && parameter === undefined)) return direct;
   const downloadUrl = url !== undefined ? () => Promise.resolve(url) : () => downloadUrlFrom(parameter ?? '');
-  return new ScanStore(new LastingLinkBlobs(direct.blobs, { downloadUrl, mac: kmsLinkMac(keyId) }));
-}
-
-/** The KMS client is loaded when a link is first made or checked: most invocations make none. */
-export function kmsLinkMac(keyId: string): LinkMac {
-  let loaded: Promise<LinkMac> | undefined;
-  const mac = () =>
-    (loaded ??= Promise.all([import('@aws-sdk/client-kms'), import('../app/download-token-kms.js')]).then(([{ KMSClient }, { KmsLinkMac }]) => new KmsLinkMac(new KMSClient({}), keyId)));
-  return {
-    generate: async (message) => (await mac()).generate(message),
-    verify: async (message, signature) => (await mac()).verify(message, signature),
-  };
+  return withLastingLinks(direct, keyId, downloadUrl);
 }
 
 let cachedDownloadUrl: Promise<string> | undefined;
