@@ -6,10 +6,10 @@ import type { ScanDocument } from '../core/model.js';
 import { RunStore, targetKey } from '../core/store/runs.js';
 import type { ScanStore } from '../core/store/scans.js';
 
-/** A pre-signed link lasts 7 days at most on S3; the week's report is what the message points to. */
+/** The week's report is what the message points to; its link lasts a week (README, Download links that last). */
 const REPORT_LINK_SECONDS = 7 * 24 * 3600;
 
-/** The latest weekly report in the store, as a link (a path locally, a pre-signed URL on S3). */
+/** The latest weekly report in the store, as a link (a path locally, a lasting link or a pre-signed URL on S3). */
 export async function latestReportLink(store: ScanStore): Promise<string | undefined> {
   const reports = (await store.blobs.list('reports/')).filter((k) => k.endsWith('/report.pdf'));
   const latest = reports.at(-1);

@@ -10,7 +10,7 @@ import { isoWeekOf, parseIsoWeek } from '../reports/week.js';
 import { buildWeeklyEvidence } from '../reports/weekly.js';
 import { config, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
 
-/** Pre-signed links last as long as S3 allows for SigV4. */
+/** The Slack link lasts a week (through the download function in AWS: README, Download links that last). */
 const LINK_DAYS = 7;
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -52,10 +52,11 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     now,
     ...(evidenceSigner === undefined ? {} : { signer: evidenceSigner }),
   });
-  const link = await results.blobs.downloadLink(evidence.keys.bundle, LINK_DAYS * 24 * 3600);
   const webhook = await slackWebhook();
   let slack: ReportResponse['slack'] = 'no-channel';
   if (webhook !== undefined) {
+    // Made only for Slack: a lasting link asks SSM and KMS, which a run without a channel need not reach.
+    const link = await results.blobs.downloadLink(evidence.keys.bundle, LINK_DAYS * 24 * 3600);
     const message = renderWeeklySummary({ organization: settings.organizationName, week, pages: evidence.pages, findings: evidence.findings, link, linkExpiresInDays: LINK_DAYS });
     slack = (await deliverToSlack(webhook, message)).delivered ? 'delivered' : 'failed';
   }

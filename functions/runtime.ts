@@ -6,6 +6,7 @@ import { loadConfig, type WardConfig } from '../core/config.js';
 import { UserError } from '../core/errors.js';
 import type { ScanStore } from '../core/store/scans.js';
 import { openStore } from '../app/store.js';
+import { withLastingLinks } from '../app/lasting-links.js';
 
 export interface LambdaContext {
   getRemainingTimeInMillis?(): number;
@@ -52,10 +53,50 @@ export function config(): WardConfig {
   return cachedConfig;
 }
 
-export function store(context?: LambdaContext): ScanStore {
+/** The store itself: its download links are plain pre-signed URLs (the download function's own door). */
+export function directStore(context?: LambdaContext): ScanStore {
   const location = setting('WARD_STORE', context);
   if (location === undefined) throw new UserError('WARD_STORE is not set: the functions need the store location (s3://bucket/prefix).');
   return openStore(location);
+}
+
+/**
+ * The store, whose download links last as long as they say: with a download function configured
+ * (WARD_DOWNLOAD_LINK_KEY_ID, and WARD_DOWNLOAD_URL or the SSM parameter WARD_DOWNLOAD_URL_PARAMETER
+ * names), a link is the function's URL with a KMS-signed token. Without one, a pre-signed URL, which
+ * stops working when the credentials that signed it expire.
+ */
+export function store(context?: LambdaContext): ScanStore {
+  const direct = directStore(context);
+  const keyId = setting('WARD_DOWNLOAD_LINK_KEY_ID', context);
+  const url = setting('WARD_DOWNLOAD_URL', context);
+  const parameter = setting('WARD_DOWNLOAD_URL_PARAMETER', context);
+  if (keyId === undefined || (url === undefined && parameter === undefined)) return direct;
+  const downloadUrl = url !== undefined ? () => Promise.resolve(url) : () => downloadUrlFrom(parameter ?? '');
+  return withLastingLinks(direct, keyId, downloadUrl);
+}
+
+let cachedDownloadUrl: Promise<string> | undefined;
+function downloadUrlFrom(parameter: string): Promise<string> {
+  cachedDownloadUrl ??= ssmParameter(parameter, false).then((value) => {
+    if (value === undefined || !value.startsWith('https://')) throw new Error(`SSM parameter ${parameter} holds no https download URL`);
+    return value;
+  });
+  // A failed look-up is tried again by the next link, not remembered for the container's life.
+  cachedDownloadUrl.catch(() => (cachedDownloadUrl = undefined));
+  return cachedDownloadUrl;
+}
+
+async function ssmParameter(name: string, decrypt: boolean): Promise<string | undefined> {
+  // Loaded here, not at import: every cold start compiles what is imported.
+  const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
+  const ssm = new SSMClient({});
+  try {
+    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: decrypt }));
+    return Parameter?.Value;
+  } finally {
+    ssm.destroy();
+  }
 }
 
 let cachedWebhook: Promise<string | undefined> | undefined;
@@ -66,15 +107,7 @@ export function slackWebhook(): Promise<string | undefined> {
     if (direct !== undefined && direct !== '') return direct;
     const name = setting('WARD_SLACK_WEBHOOK_PARAMETER', undefined);
     if (name === undefined) return undefined;
-    // Loaded here, not at import: most deployments set no parameter, and every cold start compiles what is imported.
-    const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
-    const ssm = new SSMClient({});
-    try {
-      const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-      return Parameter?.Value;
-    } finally {
-      ssm.destroy();
-    }
+    return ssmParameter(name, true);
   })();
   return cachedWebhook;
 }
@@ -88,4 +121,5 @@ export function log(event: string, fields: Record<string, unknown> = {}): void {
 export function resetRuntime(): void {
   cachedConfig = undefined;
   cachedWebhook = undefined;
+  cachedDownloadUrl = undefined;
 }

@@ -25,6 +25,8 @@ export interface ServerState {
   sessionCounter: number;
   /** sts:GetWebIdentityToken's signing key and issuer base URL (set once the server listens). */
   outboundIssuer: OutboundIssuer;
+  /** KMS HMAC key material, per account, region and key id (sandbox/services/kms.ts). */
+  macKeys: Map<string, Buffer>;
 }
 
 export interface CallContext {

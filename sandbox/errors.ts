@@ -1,7 +1,7 @@
 // Errors in each service's own code, message and HTTP status, as the AWS API references give them,
 // so the SDK classifies them the way it would classify the real thing (throttling, access, server).
 
-export type ServiceName = 'ec2' | 'rds' | 'iam' | 'sts' | 'cloudtrail' | 'logs' | 'organizations';
+export type ServiceName = 'ec2' | 'rds' | 'iam' | 'sts' | 'cloudtrail' | 'logs' | 'organizations' | 'kms';
 export type Protocol = 'ec2' | 'query' | 'json';
 
 export const SERVICE_PROTOCOL: Record<ServiceName, Protocol> = {
@@ -12,6 +12,7 @@ export const SERVICE_PROTOCOL: Record<ServiceName, Protocol> = {
   cloudtrail: 'json',
   logs: 'json',
   organizations: 'json',
+  kms: 'json',
 };
 
 /** An AWS error response: code, message, HTTP status, and the Query protocol's Sender/Receiver. */

@@ -27,6 +27,7 @@ import { buildModel, regionOf, type WorldModel } from './model.js';
 import { CLOUDTRAIL_HANDLERS } from './services/cloudtrail.js';
 import { EC2_HANDLERS } from './services/ec2.js';
 import { IAM_HANDLERS } from './services/iam.js';
+import { KMS_HANDLERS } from './services/kms.js';
 import { LOGS_HANDLERS } from './services/logs.js';
 import { ORGANIZATIONS_HANDLERS } from './services/organizations.js';
 import { RDS_HANDLERS } from './services/rds.js';
@@ -94,6 +95,7 @@ const SERVICES: Record<ServiceName, ServiceDef> = {
   cloudtrail: { protocol: 'json', handlers: CLOUDTRAIL_HANDLERS },
   logs: { protocol: 'json', handlers: LOGS_HANDLERS },
   organizations: { protocol: 'json', handlers: ORGANIZATIONS_HANDLERS, global: true },
+  kms: { protocol: 'json', handlers: KMS_HANDLERS },
 };
 
 /** JSON 1.1 target prefixes, to name the service of a request that carries no credentials. */
@@ -102,6 +104,7 @@ const TARGET_PREFIXES: Record<string, ServiceName> = {
   'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101': 'cloudtrail',
   Logs_20140328: 'logs',
   AWSOrganizationsV20161128: 'organizations',
+  TrentService: 'kms',
 };
 
 const MAX_BODY = 5 * 1024 * 1024;
@@ -183,7 +186,7 @@ class SandboxServer {
   readonly stats = newStats();
   private readonly model: WorldModel;
   private readonly behaviour: Behaviour;
-  readonly state: ServerState = { sessions: new Map(), credentialReports: new Map(), sessionCounter: 0, outboundIssuer: newOutboundIssuer() };
+  readonly state: ServerState = { sessions: new Map(), credentialReports: new Map(), sessionCounter: 0, outboundIssuer: newOutboundIssuer(), macKeys: new Map() };
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private readonly gcpFederation: GcpFederation | undefined;
   private readonly entra: EntraFederation | undefined;

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { displaySafe } from '../../core/display-text.js';
 import { UserError } from '../../core/errors.js';
+import { withLastingLinks } from '../../app/lasting-links.js';
 import { openStore } from '../../app/store.js';
 import { bundleKey } from '../../reports/bundle.js';
 import { generateEvidenceKey, KEYGEN_ALGORITHMS, type KeygenAlgorithm } from '../../reports/keys.js';
@@ -106,7 +107,7 @@ export function registerEvidence(program: Command, setExitCode: (code: number) =
 
   evidence
     .command('url')
-    .description("Print a download link for a week's bundle: a file path with the local store, a pre-signed URL with S3.")
+    .description("Print a download link for a week's bundle: a file path with the local store; with S3, a link through the deployed download function (WARD_DOWNLOAD_URL, WARD_DOWNLOAD_LINK_KEY_ID) or else a pre-signed URL.")
     .option('--week <week>', 'ISO week, e.g. 2026-W47 (default: the current week, UTC)', weekOption)
     .option('--expires <duration>', 'how long the link works, e.g. 30m, 1h, 7d (at most 7d)', parseExpires, DEFAULT_LINK_SECONDS)
     .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
@@ -117,6 +118,19 @@ export function registerEvidence(program: Command, setExitCode: (code: number) =
       if (!(await store.blobs.list(key)).includes(key)) {
         throw new UserError(`No bundle for ${week} in ${store.blobs.location}. Fix: run \`ward report --week ${week}\` first.`);
       }
+      const downloadUrl = process.env['WARD_DOWNLOAD_URL'];
+      const linkKey = process.env['WARD_DOWNLOAD_LINK_KEY_ID'];
+      const onS3 = store.blobs.location.startsWith('s3://');
+      if (onS3 && downloadUrl && linkKey) {
+        process.stdout.write(`${await withLastingLinks(store, linkKey, () => Promise.resolve(downloadUrl)).blobs.downloadLink(key, flags.expires)}\n`);
+        return;
+      }
       process.stdout.write(`${await store.blobs.downloadLink(key, flags.expires)}\n`);
+      if (onS3) {
+        process.stderr.write(
+          'ward: this pre-signed URL stops working when the credentials that signed it expire (an SSO or assumed-role session: hours), whatever --expires says. ' +
+            'For a link that lasts, set WARD_DOWNLOAD_URL (the stack output DownloadLambdaFunctionUrl) and WARD_DOWNLOAD_LINK_KEY_ID=alias/ward-<stage>-download-links.\n',
+        );
+      }
     });
 }

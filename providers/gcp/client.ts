@@ -13,7 +13,7 @@
 import { AssetServiceClient, type protos } from '@google-cloud/asset';
 import { GoogleAuth, OAuth2Client, type AuthClient } from 'google-auth-library';
 import { UserError } from '../../core/errors.js';
-import { currentReadSignal, PageGuard } from '../../core/limits.js';
+import { currentReadSignal, PageGuard, ReadLimitError, readLimits } from '../../core/limits.js';
 import type { ApiMetrics } from '../../core/metrics.js';
 import type { ReadIdentity } from '../../core/model.js';
 import { federatedCredentials } from './federation.js';
@@ -89,6 +89,29 @@ export function parseEndpoint(text: string): ParsedEndpoint {
   return { protocol, host, port };
 }
 
+/** HTTP statuses whose response must not have a body (the Response constructor refuses one). */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+/**
+ * The response with its body read into memory, failing past `cap` bytes: the transport would read it
+ * whole (arrayBuffer) before decoding, so a huge page is stopped here, before it is held or parsed.
+ */
+async function boundedResponse(response: Response, cap: number): Promise<Response> {
+  const body = response.body;
+  if (body === null) return response;
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  // Leaving the loop by the throw cancels the stream: the rest of the body is not downloaded.
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array | string>) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    bytes += buffer.length;
+    if (bytes > cap) throw new ReadLimitError('PageTooLarge', `a Cloud Asset API response body exceeded ${cap} bytes (WARD_MAX_PAGE_BYTES); the page was not parsed`);
+    chunks.push(buffer);
+  }
+  const content = NULL_BODY_STATUSES.has(response.status) ? null : Buffer.concat(chunks);
+  return new Response(content, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
 function transportError(code: number, message: string): Error {
   return Object.assign(new Error(message), { code, details: message });
 }
@@ -102,6 +125,8 @@ export class TransportAuth {
     private readonly inner: AuthClient,
     private readonly timeoutMs: number,
     private readonly metrics: ApiMetrics | undefined,
+    /** Bytes of one response body (core/limits.ts, WARD_MAX_PAGE_BYTES). */
+    private readonly maxBodyBytes: number = readLimits().maxPageBytes,
   ) {}
 
   getRequestHeaders(url?: string | URL): Promise<Headers> {
@@ -119,9 +144,9 @@ export class TransportAuth {
       const options = { ...init, url: String(url), signal, validateStatus: () => true } as unknown as RequestOptions;
       const response = await this.inner.request<unknown>(options);
       if (response.status === 429 && this.metrics !== undefined) this.metrics.throttled += 1;
-      return response;
+      return await boundedResponse(response, this.maxBodyBytes);
     } catch (error) {
-      if (caller?.aborted === true) throw error;
+      if (error instanceof ReadLimitError || caller?.aborted === true) throw error;
       if (timeout.aborted) throw transportError(Status.DEADLINE_EXCEEDED, `no response from the Cloud Asset API within ${this.timeoutMs} ms`);
       const e = error as { code?: unknown; response?: { status?: number } };
       if (e.response !== undefined) {

@@ -55,7 +55,7 @@ beforeAll(async () => {
 describe('serverless package (CloudFormation template)', () => {
   it('runs every function on nodejs24.x, arm64, with the scan daily and the report on Monday 08:00 UTC', () => {
     const functions = byType('AWS::Lambda::Function');
-    expect(functions.map(([name]) => name).sort()).toEqual(['ReportLambdaFunction', 'ScanLambdaFunction', 'ScanTargetLambdaFunction', 'SweepRunsLambdaFunction']);
+    expect(functions.map(([name]) => name).sort()).toEqual(['DownloadLambdaFunction', 'ReportLambdaFunction', 'ScanLambdaFunction', 'ScanTargetLambdaFunction', 'SweepRunsLambdaFunction']);
     for (const [, fn] of functions) {
       expect(fn.Properties['Runtime']).toBe('nodejs24.x');
       expect(fn.Properties['Architectures']).toEqual(['arm64']);
@@ -216,7 +216,7 @@ describe('serverless package (CloudFormation template)', () => {
 
   it('keeps its own logs at least as long as Ward’s retention threshold (six years)', () => {
     const groups = byType('AWS::Logs::LogGroup');
-    expect(groups.length).toBe(4);
+    expect(groups.length).toBe(5);
     for (const [, group] of groups) expect(group.Properties['RetentionInDays']).toBeGreaterThanOrEqual(2190);
   });
 
@@ -229,6 +229,36 @@ describe('serverless package (CloudFormation template)', () => {
     expect(resources['TargetQueue']?.Properties['QueueName']).toBe('ward-test-targets');
     expect(env['WARD_EVIDENCE_KMS_KEY_ID']).toBe('alias/ward-test-evidence');
     expect(resources['EvidenceSigningKeyAlias']?.Properties).toEqual({ AliasName: 'alias/ward-test-evidence', TargetKeyId: { Ref: 'EvidenceSigningKey' } });
+  });
+
+  it('serves lasting download links from a public Function URL whose role reads evidence and checks tokens only (issue 14, item 7)', () => {
+    expect(resources['DownloadLambdaFunctionUrl']).toMatchObject({ Type: 'AWS::Lambda::Url', Properties: { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': ['DownloadLambdaFunction', 'Arn'] } } });
+    expect(resources['DownloadLambdaFunction']?.Properties).toMatchObject({ Handler: 'functions/download.handler', Timeout: 10, Role: { 'Fn::GetAtt': ['DownloadRole', 'Arn'] } });
+    expect(resources['DownloadLinkKey']?.Properties).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    expect(resources['DownloadLinkKeyAlias']?.Properties).toEqual({ AliasName: 'alias/ward-test-download-links', TargetKeyId: { Ref: 'DownloadLinkKey' } });
+    // The URL is only known once deployed: the functions read it from SSM, by a plain-string name.
+    expect(resources['DownloadUrlParameter']?.Properties).toMatchObject({ Name: '/ward/test/download-url', Type: 'String', Value: { 'Fn::GetAtt': ['DownloadLambdaFunctionUrl', 'FunctionUrl'] } });
+    for (const fn of ['ScanLambdaFunction', 'ScanTargetLambdaFunction', 'SweepRunsLambdaFunction', 'ReportLambdaFunction']) {
+      const env = (resources[fn]?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(env['WARD_DOWNLOAD_URL_PARAMETER'], fn).toBe('/ward/test/download-url');
+      expect(env['WARD_DOWNLOAD_LINK_KEY_ID'], fn).toBe('alias/ward-test-download-links');
+    }
+    const key = { 'Fn::GetAtt': ['DownloadLinkKey', 'Arn'] };
+    expect(statementsOf('DownloadRole').map(({ Sid, Action, Resource }) => ({ Sid, Action, Resource }))).toEqual([
+      { Sid: 'ReadEvidence', Action: ['s3:GetObject'], Resource: [{ 'Fn::Sub': '${StoreBucket.Arn}/ward/bundles/*' }, { 'Fn::Sub': '${StoreBucket.Arn}/ward/reports/*' }] },
+      { Sid: 'StoreKey', Action: ['kms:Decrypt'], Resource: { 'Fn::GetAtt': ['StoreKey', 'Arn'] } },
+      { Sid: 'CheckDownloadLinks', Action: ['kms:VerifyMac'], Resource: key },
+      { Sid: 'Logs', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/ward-test-*:*' } },
+    ]);
+    for (const role of ['ScanRole', 'ReportRole']) {
+      const bySid = Object.fromEntries(statementsOf(role).map((st) => [st.Sid, st]));
+      expect(bySid['MakeDownloadLinks'], role).toMatchObject({ Effect: 'Allow', Action: ['kms:GenerateMac'], Resource: key });
+      expect(bySid['DownloadUrl'], role).toMatchObject({ Action: ['ssm:GetParameter'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/ward/test/download-url' } });
+    }
+    // Only the download role checks links; only the scan and report roles make them.
+    const withAction = (action: string) => byType('AWS::IAM::Role').filter(([name]) => statementsOf(name).some((st) => actionsOf(st).includes(action))).map(([name]) => name).sort();
+    expect(withAction('kms:VerifyMac')).toEqual(['DownloadRole']);
+    expect(withAction('kms:GenerateMac')).toEqual(['ReportRole', 'ScanRole']);
   });
 
   it('carries the Slack webhook parameter name only, never a secret value', () => {
