@@ -13,7 +13,7 @@ import { pageHead } from './page-head.js';
 export const REPORT_PAGE_NAME = 'report.html';
 
 /** Rows drawn at once; the count says how many match. */
-const PAGE_ROWS = 500;
+const PAGE_ROWS = 100;
 
 /**
  * Runs in the page (inlined by its source text): may use only browser globals and its parameter.
@@ -290,6 +290,7 @@ function wardReportPage(pageRows: number): void {
   section.append(form, count, grid);
   main.append(section);
   render();
+  performance.mark('ward-ready');
   document.body.dataset.ready = 'true';
 }
 
@@ -303,6 +304,8 @@ th button { font: inherit; font-weight: 700; background: none; border: 0; paddin
 #filters { display: flex; flex-wrap: wrap; gap: .75rem; }
 .field label { display: block; font-weight: 600; }
 :focus-visible { outline: 3px solid #1a56db; outline-offset: 2px; }
+#findings { table-layout: fixed; width: 100%; }
+#findings td { overflow-wrap: anywhere; }
 pre { white-space: pre-wrap; word-break: break-all; background: #f2f2f2; padding: .5rem; }
 `;
 
