@@ -8,6 +8,7 @@ import { KmsEvidenceSigner } from '../reports/signing-kms.js';
 import { hmacSignerFrom, type EvidenceSigner } from '../reports/signing.js';
 import { isoWeekOf, parseIsoWeek } from '../reports/week.js';
 import { buildWeeklyEvidence } from '../reports/weekly.js';
+import { VERIFY_PAGE_KEY } from '../reports/html/verify-page.js';
 import { config, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
 
 /** Pre-signed links last as long as S3 allows for SigV4. */
@@ -52,11 +53,14 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     now,
     ...(evidenceSigner === undefined ? {} : { signer: evidenceSigner }),
   });
+  // The links the message carries: the bundle, and verify.html beside the bundles (the report wrote it).
+  // Seam with issue 14's expiring download function: these two calls are the only place links are made.
   const link = await results.blobs.downloadLink(evidence.keys.bundle, LINK_DAYS * 24 * 3600);
+  const verifyLink = await results.blobs.downloadLink(VERIFY_PAGE_KEY, LINK_DAYS * 24 * 3600);
   const webhook = await slackWebhook();
   let slack: ReportResponse['slack'] = 'no-channel';
   if (webhook !== undefined) {
-    const message = renderWeeklySummary({ organization: settings.organizationName, week, pages: evidence.pages, findings: evidence.findings, link, linkExpiresInDays: LINK_DAYS });
+    const message = renderWeeklySummary({ organization: settings.organizationName, week, pages: evidence.pages, findings: evidence.findings, link, verifyLink, linkExpiresInDays: LINK_DAYS });
     slack = (await deliverToSlack(webhook, message)).delivered ? 'delivered' : 'failed';
   }
   // The link is a bearer credential for the bundle: it goes to Slack, never to the logs.
