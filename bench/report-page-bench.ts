@@ -74,10 +74,10 @@ export async function runReportPageBench(options: { findings: number }): Promise
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     try {
-      await page.goto(pathToFileURL(path).href, { timeout: 120_000 });
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
+      await page.goto(pathToFileURL(path).href, { timeout: 300_000 });
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 300_000 });
     } catch (error) {
-      throw new Error(`report.html (${(statSync(path).size / (1024 * 1024)).toFixed(0)} MB, ${options.findings} findings) did not load within 120 s: ${(error as Error).message.split('\n')[0] ?? ''}`);
+      throw new Error(`report.html (${(statSync(path).size / (1024 * 1024)).toFixed(0)} MB, ${options.findings} findings) did not load within 300 s: ${(error as Error).message.split('\n')[0] ?? ''}`);
     }
     // FCP is recorded once the frame is presented: wait for one.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
