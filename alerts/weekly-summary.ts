@@ -10,13 +10,20 @@ export interface WeeklySummary {
   /** A pre-signed URL (or a path with the local store). */
   link: string;
   linkExpiresInDays: number;
+  /** verify.html beside the bundles (bundles/verify.html), linked the same way as the bundle. */
+  verifyLink?: string;
+}
+
+/** A pre-signed URL as a Slack link, or a local path as code. */
+function linkOrPath(link: string, label: string, pathLabel: string, expiresInDays: number): string {
+  return /^https?:\/\//.test(link)
+    ? `<${link.replace(/&/g, '&amp;').replace(/\|/g, '%7C')}|${label}> (link valid ${expiresInDays} day(s))`
+    : `${pathLabel}: \`${escapeMrkdwn(link)}\``;
 }
 
 export function renderWeeklySummary(summary: WeeklySummary): SlackMessage {
-  const isUrl = /^https?:\/\//.test(summary.link);
-  const download = isUrl
-    ? `<${summary.link.replace(/&/g, '&amp;').replace(/\|/g, '%7C')}|Download the evidence bundle> (link valid ${summary.linkExpiresInDays} day(s))`
-    : `Evidence bundle: \`${escapeMrkdwn(summary.link)}\``;
+  const download = linkOrPath(summary.link, 'Download the evidence bundle', 'Evidence bundle', summary.linkExpiresInDays);
+  const verify = summary.verifyLink === undefined ? '' : `\n${linkOrPath(summary.verifyLink, 'Verify it in your browser (verify.html: drop the zip on the page; nothing is uploaded)', 'Verify it in your browser', summary.linkExpiresInDays)}`;
   return {
     text: `Ward: evidence for ${summary.week} is ready`,
     blocks: [
@@ -26,7 +33,7 @@ export function renderWeeklySummary(summary: WeeklySummary): SlackMessage {
         text: {
           type: 'mrkdwn',
           verbatim: true,
-          text: `${escapeMrkdwn(summary.organization)}: HIPAA report (${summary.pages} pages) with ${summary.findings} findings, signed and chained to last week's bundle.\n${download}`,
+          text: `${escapeMrkdwn(summary.organization)}: HIPAA report (${summary.pages} pages) with ${summary.findings} findings, signed and chained to last week's bundle.\n${download}${verify}`,
         },
       },
       { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text: 'Verify offline: `ward evidence verify <bundle.zip> --previous <last-week.zip>`' }] },

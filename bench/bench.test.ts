@@ -159,6 +159,7 @@ describe('scenarios and arguments', () => {
     }
     expect(buildScenario('f', { quick: true }).kind).toBe('report');
     expect(buildScenario('g', { quick: true })).toMatchObject({ kind: 'period', days: 60, accounts: 10 });
+    expect(buildScenario('h', { quick: false })).toMatchObject({ kind: 'page', findings: 100_000, targets: { firstPaintSeconds: 2, slowestFilterMs: 200 } });
   });
 
   it('times the audit-period report over a small year of daily scans', async () => {

@@ -11,7 +11,8 @@ import { sandboxVariables } from '../app/demo.js';
 import { scanByTarget } from '../app/scan.js';
 import { newApiMetrics, retriesOf } from '../core/metrics.js';
 import { forkSandbox, hostSandbox, peakRssMb, type SandboxSnapshot } from './sandbox-host.js';
-import { buildScenario, isScenarioName, type PeriodScenario, type ReportScenario, type ScanScenario } from './scenarios.js';
+import { buildScenario, isScenarioName, type PageScenario, type PeriodScenario, type ReportScenario, type ScanScenario } from './scenarios.js';
+import type { PageBenchResult } from './report-page-bench.js';
 import type { ReportBenchResult } from '../reports/bench.js';
 import type { PeriodBenchResult } from '../reports/period-bench.js';
 
@@ -61,7 +62,13 @@ export interface PeriodFigures extends PeriodBenchResult {
   kind: 'period';
 }
 
-export type ChildResult = { ok: true; figures: ScanFigures | ReportFigures | PeriodFigures } | { ok: false; error: string };
+export interface PageFigures extends PageBenchResult {
+  kind: 'page';
+}
+
+export type ChildFigures = ScanFigures | ReportFigures | PeriodFigures | PageFigures;
+
+export type ChildResult = { ok: true; figures: ChildFigures } | { ok: false; error: string };
 
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -194,11 +201,17 @@ async function runPeriodScenario(scenario: PeriodScenario): Promise<PeriodFigure
   return { kind: 'period', ...(await runPeriodBench({ accounts: scenario.accounts, days: scenario.days })) };
 }
 
-export async function runChild(name: string, flags: readonly string[]): Promise<ScanFigures | ReportFigures | PeriodFigures> {
+async function runPageScenario(scenario: PageScenario): Promise<PageFigures> {
+  const { runReportPageBench } = await import('./report-page-bench.js');
+  return { kind: 'page', ...(await runReportPageBench({ findings: scenario.findings })) };
+}
+
+export async function runChild(name: string, flags: readonly string[]): Promise<ChildFigures> {
   if (!isScenarioName(name)) throw new Error(`unknown scenario "${name}"`);
   const accounts = flags.find((f) => f.startsWith('--accounts='))?.slice('--accounts='.length);
   const scenario = buildScenario(name, { quick: flags.includes('--quick'), ...(accounts === undefined ? {} : { accounts: Number(accounts) }) });
   if (scenario.kind === 'period') return runPeriodScenario(scenario);
+  if (scenario.kind === 'page') return runPageScenario(scenario);
   return scenario.kind === 'scan' ? runScanScenario(scenario, flags.includes('--in-process')) : runReportScenario(scenario);
 }
 

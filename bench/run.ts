@@ -17,7 +17,7 @@ import { fork } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChildResult, PeriodFigures, ReportFigures, ScanFigures } from './child.js';
+import type { ChildFigures, ChildResult, PageFigures, PeriodFigures, ReportFigures, ScanFigures } from './child.js';
 import { computeFloor, type Floor } from './floor.js';
 import { buildScenario, isScenarioName, SCENARIO_NAMES, type Scenario, type ScenarioName } from './scenarios.js';
 
@@ -167,6 +167,18 @@ function printReport(name: string, r: ScenarioReport, f: ReportFigures): void {
   console.log(`    JSON ${f.jsonSeconds.toFixed(2)} s, CSV ${f.csvSeconds.toFixed(2)} s, collect ${f.collectSeconds.toFixed(2)} s, bundle ${f.bundleSeconds.toFixed(2)} s; ${f.findings} findings; store setup ${f.setupSeconds.toFixed(2)} s`);
 }
 
+function pageReport(scenario: Extract<Scenario, { kind: 'page' }>, f: PageFigures): ScenarioReport {
+  const targets = { firstPaintSeconds: check(f.firstPaintSeconds, scenario.targets.firstPaintSeconds), slowestFilterMs: check(f.slowestFilterMs, scenario.targets.slowestFilterMs) };
+  return { id: scenario.id, title: scenario.title, ...f, targets, pass: Object.values(targets).every((t) => t.pass) };
+}
+
+function printPage(name: string, r: ScenarioReport, f: PageFigures): void {
+  const t = r.targets;
+  console.log(`\n(${name}) ${String(r['title'])}`);
+  console.log(`    first paint ${f.firstPaintSeconds.toFixed(2)} s ${mark(t['firstPaintSeconds'])}, all drawn ${f.readySeconds.toFixed(2)} s; page ${f.pageMb} MB`);
+  console.log(`    slowest filter ${f.slowestFilterMs.toFixed(0)} ms ${mark(t['slowestFilterMs'])}: ${Object.entries(f.filters).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}; first sort by resource ${f.firstSortMs.toFixed(0)} ms`);
+}
+
 function printPeriod(name: string, r: ScenarioReport, f: PeriodFigures): void {
   const t = r.targets;
   console.log(`\n(${name}) ${String(r['title'])}`);
@@ -178,7 +190,7 @@ export function profileDir(name: ScenarioName): string {
   return join(tmpdir(), 'ward-bench-profiles', name);
 }
 
-function runChildProcess(name: ScenarioName, options: CliOptions): Promise<ScanFigures | ReportFigures | PeriodFigures> {
+function runChildProcess(name: ScenarioName, options: CliOptions): Promise<ChildFigures> {
   const flags = [...(options.quick ? ['--quick'] : []), ...(options.inProcess ? ['--in-process'] : []), ...(options.accounts === undefined ? [] : [`--accounts=${options.accounts}`])];
   // The sandbox process the child forks inherits these flags: its profile lands next to the scanner's.
   const execArgv = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(name)}`] : [];
@@ -220,6 +232,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         printScan(name, report, figures, floor, alongside);
         if (options.profile) console.log(`    CPU profiles: ${profileDir(name)} (summarise: node dist/bench/profile.js <file>)`);
         for (const note of scenario.notes ?? []) console.log(`    note: ${note}`);
+      } else if (scenario.kind === 'page') {
+        const figures = await runChildProcess(name, options);
+        if (figures.kind !== 'page') throw new Error(`scenario ${name}: expected page figures`);
+        const report = pageReport(scenario, figures);
+        reports[name] = report;
+        printPage(name, report, figures);
       } else if (scenario.kind === 'period') {
         const figures = await runChildProcess(name, options);
         if (figures.kind !== 'period') throw new Error(`scenario ${name}: expected period figures`);

@@ -8,6 +8,7 @@ import { KmsEvidenceSigner } from '../reports/signing-kms.js';
 import { hmacSignerFrom, type EvidenceSigner } from '../reports/signing.js';
 import { isoWeekOf, parseIsoWeek } from '../reports/week.js';
 import { buildWeeklyEvidence } from '../reports/weekly.js';
+import { VERIFY_PAGE_KEY } from '../reports/html/verify-page.js';
 import { config, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
 
 /** The Slack link lasts a week (through the download function in AWS: README, Download links that last). */
@@ -56,8 +57,10 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   let slack: ReportResponse['slack'] = 'no-channel';
   if (webhook !== undefined) {
     // Made only for Slack: a lasting link asks SSM and KMS, which a run without a channel need not reach.
+    // The message carries the bundle and verify.html beside the bundles (the report wrote it).
     const link = await results.blobs.downloadLink(evidence.keys.bundle, LINK_DAYS * 24 * 3600);
-    const message = renderWeeklySummary({ organization: settings.organizationName, week, pages: evidence.pages, findings: evidence.findings, link, linkExpiresInDays: LINK_DAYS });
+    const verifyLink = await results.blobs.downloadLink(VERIFY_PAGE_KEY, LINK_DAYS * 24 * 3600);
+    const message = renderWeeklySummary({ organization: settings.organizationName, week, pages: evidence.pages, findings: evidence.findings, link, verifyLink, linkExpiresInDays: LINK_DAYS });
     slack = (await deliverToSlack(webhook, message)).delivered ? 'delivered' : 'failed';
   }
   // The link is a bearer credential for the bundle: it goes to Slack, never to the logs.

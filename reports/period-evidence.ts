@@ -15,6 +15,7 @@ import { renderPeriodPdf } from './pdf/period.js';
 import type { EvidenceSigner } from './signing.js';
 import { isoWeekOf, shiftWeek } from './week.js';
 import { addVerifyPage } from './html/verify-page.js';
+import { addPeriodReportPage } from './html/report-page.js';
 
 export const PERIOD_REPORT_KIND = 'ward.period-report';
 
@@ -99,6 +100,7 @@ export async function buildPeriodEvidence(store: ScanStore, options: PeriodEvide
     t = performance.now();
     await bundle.addStreamed('report.json', keys.json, Readable.from([Buffer.from(periodReportJson(data), 'utf8')]), { compress: true });
     await bundle.addStreamed('report.csv', keys.csv, Readable.from([Buffer.from(periodCsv(data), 'utf8')]), { compress: true });
+    await addPeriodReportPage(bundle, blobs, keys.json, period, options.organization);
     const weeklyManifests: PeriodManifest['weeklyManifests'] = [];
     const weeksWithoutBundle: string[] = [];
     for (const week of weeksOf(period.start, period.end)) {

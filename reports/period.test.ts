@@ -1,11 +1,15 @@
 // The audit-period report on a small hand-made history (daily scans, 1–20 March 2026, none on the
 // 7th and 8th), checked against time-to-remediate figures worked out by hand, then its bundle.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../test/support/browser.js';
+import { readZip } from '../test/support/zip.js';
 import type { Finding, Severity } from '../core/model.js';
 import { LocalBlobStore } from '../core/store/local.js';
 import { ScanStore } from '../core/store/scans.js';
@@ -120,7 +124,7 @@ describe('the period bundle', () => {
     const manifest = JSON.parse(readFileSync(join(dir, out.keys.manifest), 'utf8')) as { weeklyManifests: Array<{ week: string; sha256: string }>; weeksWithoutBundle: string[]; files: Array<{ path: string }> };
     expect(manifest.weeklyManifests).toEqual([{ week: '2026-W10', sha256: sha256Hex(weeklyManifest) }]);
     expect(manifest.weeksWithoutBundle).toEqual(['2026-W09', '2026-W11', '2026-W12']);
-    expect(manifest.files.map((f) => f.path)).toEqual(['report.pdf', 'report.json', 'report.csv', 'weekly/2026-W10.manifest.json', 'verify.html', CHECKSUMS_NAME]);
+    expect(manifest.files.map((f) => f.path)).toEqual(['report.pdf', 'report.json', 'report.csv', 'report.html', 'weekly/2026-W10.manifest.json', 'verify.html', CHECKSUMS_NAME]);
     const result = await verifyBundle(join(dir, out.keys.bundle));
     expect(result.problems).toEqual([]);
     expect(result.notes.join('\n')).toContain('audit period 2026-03-01 to 2026-03-20');
@@ -136,5 +140,49 @@ describe('the period bundle', () => {
     const text = execFileSync('pdftotext', ['-layout', join(dir, out.keys.pdf), '-'], { encoding: 'utf8' });
     expect(text).toMatch(/High\s+2\s+6\.5\s+10\.0\s+1/);
     expect(text).toContain('2 day(s): 2026-03-07–2026-03-08.');
+  });
+
+  describe('report.html in the bundle, in Chromium', () => {
+    let browser: Browser | undefined;
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('shows the period: pass share per control, time to remediate, open at end, and filters its findings', async () => {
+      const entries = new Map(await readZip(join(dir, out.keys.bundle)));
+      const shipped = entries.get('report.html');
+      if (shipped === undefined) throw new Error('the period bundle has no report.html');
+      expect(readFileSync(join(dir, 'reports/periods/2026-03-01_2026-03-20/report.html')).equals(shipped)).toBe(true);
+      const path = join(dir, 'period-report.html');
+      writeFileSync(path, shipped);
+      browser = await launchChromium();
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(pathToFileURL(path).href);
+      await page.waitForSelector('body[data-ready="true"]');
+      const text = await page.locator('body').innerText();
+      expect(text).toContain('Acme: HIPAA audit period 2026-03-01 to 2026-03-20');
+      expect(await page.locator('#answer').innerText()).toMatch(/^18 scans of 1 account \(18 account scans\); 4 findings remediated, 2 open at the end of the period\./);
+      const row = async (table: string, first: string) => (await page.locator(`#${table} tbody tr`, { has: page.locator('th', { hasText: first }) }).innerText()).split('\t').map((c) => c.trim());
+      expect(await row('ttr', 'high')).toEqual(['high', '2', '6.5', '10.0', '1']);
+      expect(await row('ttr', 'medium')).toEqual(['medium', '0', '—', '—', '1']);
+      expect((await row('pass-share', EBS)).slice(4)).toEqual(['18', '1', '17', '0', '5.6 %']);
+      expect((await row('pass-share', RDS)).slice(4)).toEqual(['18', '5', '13', '0', '27.8 %']);
+      expect(await page.locator('#gaps').innerText()).toContain('2026-03-07, 2026-03-08');
+      const resources = async () => page.locator('#findings tbody tr:not(.detail-row) td:nth-child(6)').allInnerTexts();
+      expect((await resources()).sort()).toEqual(['db-d', 'vol-a', 'vol-b', 'vol-c', 'vol-e', 'vol-f']);
+      await page.selectOption('#filter-lifecycle', 'open at end');
+      expect((await resources()).sort()).toEqual(['db-d', 'vol-f']);
+      await page.selectOption('#filter-lifecycle', 'remediated');
+      await page.selectOption('#filter-severity', 'high');
+      expect((await resources()).sort()).toEqual(['vol-a', 'vol-b']);
+      await page.fill('#search', 'vol-b');
+      await page.locator('#findings tbody button', { hasText: 'Details' }).click();
+      const detail = await page.locator('.detail-row').innerText();
+      expect(detail).toContain(`Resolved\n${at(12)}`);
+      expect(detail).toContain('Days to remediate\n10');
+      expect(errors).toEqual([]);
+    }, 120_000);
   });
 });

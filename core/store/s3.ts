@@ -180,5 +180,7 @@ function contentType(key: string): string {
   if (key.endsWith('.csv')) return 'text/csv';
   if (key.endsWith('.pdf')) return 'application/pdf';
   if (key.endsWith('.zip')) return 'application/zip';
+  // verify.html / report.html open in the browser from a pre-signed link (their CSP allows no network).
+  if (key.endsWith('.html')) return 'text/html; charset=utf-8';
   return 'application/octet-stream';
 }

@@ -117,6 +117,66 @@ describe('report.html', () => {
     expect(unlabelled).toBe(0);
   });
 
+  it('operates by keyboard alone: Tab reaches the filters, typing chooses a value, Enter opens details', async () => {
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    const active = () => page.evaluate(() => document.activeElement?.id ?? document.activeElement?.textContent ?? '');
+    let presses = 0;
+    while ((await active()) !== 'filter-status' && presses < 50) {
+      await page.keyboard.press('Tab');
+      presses += 1;
+    }
+    expect(await active()).toBe('filter-status');
+    await page.keyboard.type('FAIL');
+    expect(await page.inputValue('#filter-status')).toBe('FAIL');
+    expect(await rows().count()).toBe(findings.filter((f) => f.status === 'FAIL').length);
+    for (const next of ['filter-severity', 'filter-control', 'filter-account', 'filter-provider', 'filter-region', 'filter-lifecycle', 'search']) {
+      await page.keyboard.press('Tab');
+      expect(await active()).toBe(next);
+    }
+    const target = findings.find((f) => f.status === 'FAIL')?.resource.id ?? '';
+    await page.keyboard.type(target);
+    expect(await rows().count()).toBe(findings.filter((f) => f.status === 'FAIL' && f.resource.id.toLowerCase().includes(target.toLowerCase())).length);
+    await page.locator('#findings tbody button', { hasText: 'Details' }).first().focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#findings tbody button[aria-expanded="true"]').count()).toBe(1);
+    expect(await page.locator('.detail-row').innerText()).toContain('Remediation');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('.detail-row').count()).toBe(0);
+  });
+
+  it('has WCAG AA contrast (≥ 4.5:1) for every text colour on its background', async () => {
+    const pairs = await page.evaluate(() => {
+      const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
+      const luminance = ([r = 0, g = 0, b = 0]: number[]) => {
+        const c = [r, g, b].map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+        return 0.2126 * (c[0] ?? 0) + 0.7152 * (c[1] ?? 0) + 0.0722 * (c[2] ?? 0);
+      };
+      const background = (node: Element | null): string => {
+        for (let e = node; e !== null; e = e.parentElement) {
+          const bg = getComputedStyle(e).backgroundColor;
+          const alpha = rgb(bg)[3];
+          if (bg !== 'transparent' && alpha !== 0) return bg;
+        }
+        return getComputedStyle(document.documentElement).backgroundColor || 'rgb(255, 255, 255)';
+      };
+      const seen = new Map<string, { fg: string; bg: string; ratio: number; example: string }>();
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (parent === null || (node.textContent ?? '').trim() === '' || parent.closest('script') !== null) continue;
+        const fg = getComputedStyle(parent).color;
+        const bg = background(parent);
+        const [l1, l2] = [luminance(rgb(fg)), luminance(rgb(bg))].sort((a, b) => b - a) as [number, number];
+        const key = `${fg} on ${bg}`;
+        if (!seen.has(key)) seen.set(key, { fg, bg, ratio: (l1 + 0.05) / (l2 + 0.05), example: (node.textContent ?? '').trim().slice(0, 40) });
+      }
+      return [...seen.values()];
+    });
+    expect(pairs.length).toBeGreaterThan(0);
+    for (const pair of pairs) expect({ ...pair, pass: pair.ratio >= 4.5 }).toMatchObject({ pass: true });
+  });
+
   it('keeps embedded data inert: a finding that says </script> is shown as text', async () => {
     const json = readFileSync(join(dir, 'reports/2026-W47/report.json'), 'utf8').replace(/"message":\s*"/, '"message":"</script><script>document.title=\'owned\'</script> ');
     await page.setContent(reportPageHtml(json, 'x'));

@@ -3,6 +3,8 @@
 // The week's report.json is embedded verbatim as <script type="application/json"> and rendered in the
 // browser: the answer, open findings by severity and area, the trend, the HIPAA matrix, and a findings
 // table that filters, searches and sorts, with each finding's evidence and remediation on demand.
+// The audit-period bundle carries the same page over its own report.json: per-control pass share,
+// time to remediate by severity, findings open at the end of the period and those remediated in it.
 
 import type { BlobStore } from '../../core/store/blob.js';
 import type { BundleWriter } from '../bundle.js';
@@ -11,27 +13,33 @@ import { pageHead } from './page-head.js';
 export const REPORT_PAGE_NAME = 'report.html';
 
 /** Rows drawn at once; the count says how many match. */
-const PAGE_ROWS = 500;
+const PAGE_ROWS = 100;
 
-/** Runs in the page (inlined by its source text): may use only browser globals and its parameter. */
+/**
+ * Runs in the page (inlined by its source text): may use only browser globals and its parameter.
+ * It renders either a weekly report.json or an audit-period one (kind ward.period-report): the summary
+ * differs, the findings table is the same. With 100,000 findings it stays quick because each column's
+ * values and the lowercase search text are computed once, each sort order once (a filter walks the
+ * chosen order instead of sorting), and only the first rows are drawn.
+ */
 function wardReportPage(pageRows: number): void {
   interface Finding {
     id: string;
     controlId: string;
-    area: string;
     provider: string;
     account: string;
     region: string;
     status: string;
     severity: string;
-    title: string;
     message: string;
     resource: { id: string; name?: string; uid?: string; type?: string };
     remediation?: { text: string; url?: string };
     evidence?: unknown;
     lifecycle?: { state?: string; firstSeen?: string };
+    /** Period findings: what the period knows of them (opened, resolved, days). */
+    facts?: Array<[string, string]>;
   }
-  interface Report {
+  interface WeekReport {
     organization: string;
     period: { week: string; start: string; end: string };
     generatedAt: string;
@@ -40,7 +48,32 @@ function wardReportPage(pageRows: number): void {
     hipaa: Array<{ safeguard: string; title: string; controls: string[]; pass: number; fail: number; status: string }>;
     findings: Finding[];
   }
-  const report = JSON.parse(document.getElementById('report-data')?.textContent ?? '{}') as Report;
+  interface PeriodFinding {
+    id: string;
+    controlId: string;
+    severity: string;
+    provider: string;
+    account: string;
+    region: string;
+    resource: string;
+    openedAt: string;
+  }
+  interface PeriodReport {
+    kind: 'ward.period-report';
+    organization: string;
+    period: { from: string; to: string; inProgress: boolean };
+    generatedAt: string;
+    scans: number;
+    accountScans: number;
+    accounts: number;
+    controls: Array<{ controlId: string; title: string; severity: string; hipaa: string[]; accountScans: number; passed: number; failed: number; incomplete: number; share: number | null }>;
+    ttr: Array<{ severity: string; remediated: number; meanDays: number | null; p90Days: number | null; openAtEnd: number }>;
+    remediated: Array<PeriodFinding & { resolvedAt: string; days: number }>;
+    openAtEnd: Array<PeriodFinding & { status: string; ageDays: number }>;
+    mutes: Array<{ rule: { controls?: string[]; accounts?: string[]; reason: string; owner: string; expires?: string }; status: string }>;
+    daysWithoutScan: string[];
+  }
+  const data = JSON.parse(document.getElementById('report-data')?.textContent ?? '{}') as WeekReport | PeriodReport;
   const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, attrs: Record<string, string> = {}): HTMLElementTagNameMap[K] => {
     const node = document.createElement(tag);
     if (text !== undefined) node.textContent = text;
@@ -62,62 +95,119 @@ function wardReportPage(pageRows: number): void {
     return t;
   };
   const main = document.getElementById('main') as HTMLElement;
-  const s = report.summary;
-  main.append(
-    el('h1', `${report.organization}: HIPAA security posture, ${report.period.week}`),
-    el('p', `${s.open.total} open finding${s.open.total === 1 ? '' : 's'}; ${s.changes.new} new, ${s.changes.reopened} reopened, ${s.changes.resolved} resolved this week. Generated ${report.generatedAt}.`, { id: 'answer' }),
-  );
   const severities = ['critical', 'high', 'medium', 'low', 'info'];
-  main.append(table('Open findings by severity', ['Severity', 'Open'], severities.map((k) => [k, s.open.bySeverity[k] ?? 0]), 'by-severity'));
-  main.append(table('Open findings by area', ['Area', 'Open'], Object.entries(s.open.byArea), 'by-area'));
-  main.append(table('Trend (open findings per week)', ['Week', 'Open', ...severities], report.trend.map((w) => [w.week, w.open ?? 'no scan', ...severities.map((k) => w.bySeverity[k] ?? 0)]), 'trend'));
-  main.append(table('HIPAA Security Rule matrix', ['Safeguard', 'Title', 'Controls', 'Pass', 'Fail', 'Status'], report.hipaa.map((h) => [h.safeguard, h.title, h.controls.join(', '), h.pass, h.fail, h.status]), 'hipaa'));
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+  const renderWeek = (report: WeekReport): { findings: Finding[]; caption: string } => {
+    const s = report.summary;
+    main.append(
+      el('h1', `${report.organization}: HIPAA security posture, ${report.period.week}`),
+      el('p', `${plural(s.open.total, 'open finding')}; ${s.changes.new} new, ${s.changes.reopened} reopened, ${s.changes.resolved} resolved this week. Generated ${report.generatedAt}.`, { id: 'answer' }),
+    );
+    main.append(table('Open findings by severity', ['Severity', 'Open'], severities.map((k) => [k, s.open.bySeverity[k] ?? 0]), 'by-severity'));
+    main.append(table('Open findings by area', ['Area', 'Open'], Object.entries(s.open.byArea), 'by-area'));
+    main.append(table('Trend (open findings per week)', ['Week', 'Open', ...severities], report.trend.map((w) => [w.week, w.open ?? 'no scan', ...severities.map((k) => w.bySeverity[k] ?? 0)]), 'trend'));
+    main.append(table('HIPAA Security Rule matrix', ['Safeguard', 'Title', 'Controls', 'Pass', 'Fail', 'Status'], report.hipaa.map((h) => [h.safeguard, h.title, h.controls.join(', '), h.pass, h.fail, h.status]), 'hipaa'));
+    return { findings: report.findings, caption: 'Findings of the week (choose a column heading to sort; Details shows evidence and remediation)' };
+  };
+
+  const renderPeriod = (report: PeriodReport): { findings: Finding[]; caption: string } => {
+    const p = report.period;
+    const failingAtEnd = report.openAtEnd.filter((o) => o.status === 'FAIL').length;
+    main.append(
+      el('h1', `${report.organization}: HIPAA audit period ${p.from} to ${p.to}${p.inProgress ? ' (in progress)' : ''}`),
+      el('p', `${plural(report.scans, 'scan')} of ${plural(report.accounts, 'account')} (${plural(report.accountScans, 'account scan')}); ${plural(report.remediated.length, 'finding')} remediated, ${failingAtEnd} open at the end of the period. Generated ${report.generatedAt}.`, { id: 'answer' }),
+    );
+    const days = (n: number | null) => (n === null ? '—' : n.toFixed(1));
+    main.append(table('Time to remediate by severity (days)', ['Severity', 'Remediated', 'Mean', '90th percentile', 'Open at end'], report.ttr.map((t) => [t.severity, t.remediated, days(t.meanDays), days(t.p90Days), t.openAtEnd]), 'ttr'));
+    main.append(
+      table(
+        'Share of account scans each control passed',
+        ['Control', 'Title', 'Severity', 'HIPAA', 'Account scans', 'Passed', 'Failed', 'Incomplete', 'Pass share'],
+        report.controls.map((c) => [c.controlId, c.title, c.severity, c.hipaa.join(', '), c.accountScans, c.passed, c.failed, c.incomplete, c.share === null ? 'never ran' : `${(c.share * 100).toFixed(1)} %`]),
+        'pass-share',
+      ),
+    );
+    main.append(el('p', report.daysWithoutScan.length === 0 ? 'Every day of the period had a completed scan.' : `Days without a completed scan (${report.daysWithoutScan.length}): ${report.daysWithoutScan.join(', ')}.`, { id: 'gaps' }));
+    main.append(table('Mutes in force during the period', ['Controls', 'Accounts', 'Reason', 'Owner', 'Expires', 'Status'], report.mutes.map((m) => [(m.rule.controls ?? ['all']).join(', '), (m.rule.accounts ?? ['all']).join(', '), m.rule.reason, m.rule.owner, m.rule.expires ?? 'never', m.status]), 'mutes'));
+    const base = (f: PeriodFinding) => ({ id: f.id, controlId: f.controlId, severity: f.severity, provider: f.provider, account: f.account, region: f.region, resource: { id: f.resource } });
+    const findings: Finding[] = [
+      ...report.openAtEnd.map((o) => ({ ...base(o), status: o.status, lifecycle: { state: 'open at end' }, message: `Open at the end of the period, ${o.ageDays} days since ${o.openedAt}.`, facts: [['Opened', o.openedAt], ['Age at end (days)', String(o.ageDays)]] as Array<[string, string]> })),
+      ...report.remediated.map((r) => ({ ...base(r), status: 'RESOLVED', lifecycle: { state: 'remediated' }, message: `Remediated in ${r.days} days.`, facts: [['Opened', r.openedAt], ['Resolved', r.resolvedAt], ['Days to remediate', String(r.days)]] as Array<[string, string]> })),
+    ];
+    return { findings, caption: 'Findings open at the end of the period and findings remediated in it (choose a column heading to sort; Details shows the dates)' };
+  };
+
+  const { findings, caption } = 'kind' in data && data.kind === 'ward.period-report' ? renderPeriod(data) : renderWeek(data as WeekReport);
 
   // The findings table.
-  const findings = report.findings;
-  const filterKeys: Array<[string, string, (f: Finding) => string]> = [
-    ['status', 'Status', (f) => f.status],
-    ['severity', 'Severity', (f) => f.severity],
-    ['control', 'Control', (f) => f.controlId],
-    ['account', 'Account', (f) => f.account],
-    ['provider', 'Provider', (f) => f.provider],
-    ['region', 'Region', (f) => f.region],
-    ['lifecycle', 'Lifecycle', (f) => f.lifecycle?.state ?? 'none'],
+  const n = findings.length;
+  const column = (get: (f: Finding) => string): string[] => {
+    const values = new Array<string>(n);
+    for (let i = 0; i < n; i++) values[i] = get(findings[i] as Finding);
+    return values;
+  };
+  const filterKeys: Array<[string, string, string[]]> = [
+    ['status', 'Status', column((f) => f.status)],
+    ['severity', 'Severity', column((f) => f.severity)],
+    ['control', 'Control', column((f) => f.controlId)],
+    ['account', 'Account', column((f) => f.account)],
+    ['provider', 'Provider', column((f) => f.provider)],
+    ['region', 'Region', column((f) => f.region)],
+    ['lifecycle', 'Lifecycle', column((f) => f.lifecycle?.state ?? 'none')],
   ];
   const section = el('section', undefined, { 'aria-labelledby': 'findings-title' });
   section.append(el('h2', 'Findings', { id: 'findings-title' }));
   const form = el('form', undefined, { id: 'filters', role: 'search' });
   form.addEventListener('submit', (e) => e.preventDefault());
-  const selects = new Map<string, HTMLSelectElement>();
-  for (const [key, label, get] of filterKeys) {
+  const selects: Array<[HTMLSelectElement, string[]]> = [];
+  for (const [key, label, values] of filterKeys) {
     const id = `filter-${key}`;
     const wrap = el('div', undefined, { class: 'field' });
     const select = el('select', undefined, { id, name: key });
     select.append(el('option', 'All', { value: '' }));
-    for (const v of [...new Set(findings.map(get))].sort()) select.append(el('option', v, { value: v }));
+    for (const v of [...new Set(values)].sort()) select.append(el('option', v, { value: v }));
     wrap.append(el('label', label, { for: id }), select);
     form.append(wrap);
-    selects.set(key, select);
+    selects.push([select, values]);
   }
   const searchWrap = el('div', undefined, { class: 'field' });
   const search = el('input', undefined, { id: 'search', type: 'search', placeholder: 'resource or message' });
   searchWrap.append(el('label', 'Search', { for: 'search' }), search);
   form.append(searchWrap);
   const count = el('p', '', { id: 'count', 'aria-live': 'polite' });
-  const columns: Array<[string, (f: Finding) => string]> = [
-    ['Severity', (f) => f.severity],
-    ['Status', (f) => f.status],
-    ['Control', (f) => f.controlId],
-    ['Account', (f) => f.account],
-    ['Region', (f) => f.region],
-    ['Resource', (f) => f.resource.name ?? f.resource.id],
-    ['Lifecycle', (f) => f.lifecycle?.state ?? ''],
+  const severityRank: Record<string, string> = { critical: '0', high: '1', medium: '2', low: '3', info: '4' };
+  const columns: Array<[string, string[]]> = [
+    ['Severity', filterKeys[1]?.[2] ?? []],
+    ['Status', filterKeys[0]?.[2] ?? []],
+    ['Control', filterKeys[2]?.[2] ?? []],
+    ['Account', filterKeys[3]?.[2] ?? []],
+    ['Region', filterKeys[5]?.[2] ?? []],
+    ['Resource', column((f) => f.resource.name ?? f.resource.id)],
+    ['Lifecycle', column((f) => f.lifecycle?.state ?? '')],
   ];
-  const severityRank: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+  // Each column's ascending order, computed the first time that column is sorted (a stable sort).
+  const orders = new Map<number, Int32Array>();
+  const orderOf = (c: number): Int32Array => {
+    let order = orders.get(c);
+    if (order === undefined) {
+      const values = columns[c]?.[1] ?? [];
+      const keys = c === 0 ? values.map((v) => severityRank[v] ?? '9') : values;
+      const indices = Array.from({ length: n }, (_, i) => i);
+      indices.sort((a, b) => {
+        const x = keys[a] as string;
+        const y = keys[b] as string;
+        return x < y ? -1 : x > y ? 1 : a - b;
+      });
+      order = Int32Array.from(indices);
+      orders.set(c, order);
+    }
+    return order;
+  };
   let sortBy = 0;
   let ascending = true;
   const grid = el('table', undefined, { id: 'findings' });
-  grid.append(el('caption', 'Findings of the week (choose a column heading to sort; Details shows evidence and remediation)'));
+  grid.append(el('caption', caption));
   const headRow = el('tr');
   columns.forEach(([name], i) => {
     const th = el('th', undefined, { scope: 'col', 'aria-sort': i === 0 ? 'ascending' : 'none' });
@@ -135,61 +225,72 @@ function wardReportPage(pageRows: number): void {
   grid.append(el('thead'), el('tbody'));
   grid.tHead?.append(headRow);
   const body = grid.tBodies[0] as HTMLTableSectionElement;
-  const searchText = findings.map((f) => `${f.resource.id} ${f.resource.name ?? ''} ${f.resource.uid ?? ''} ${f.message}`.toLowerCase());
+  const searchText = column((f) => `${f.resource.id} ${f.resource.name ?? ''} ${f.resource.uid ?? ''} ${f.message}`.toLowerCase());
   const details = (f: Finding): HTMLElement => {
     const box = el('div', undefined, { class: 'details' });
-    box.append(el('p', f.message), el('h4', 'Remediation'), el('p', f.remediation?.text ?? 'none recorded'));
+    box.append(el('p', f.message));
+    if (f.facts !== undefined) {
+      const list = el('dl');
+      for (const [term, value] of f.facts) list.append(el('dt', term), el('dd', value));
+      box.append(list);
+      return box;
+    }
+    box.append(el('h4', 'Remediation'), el('p', f.remediation?.text ?? 'none recorded'));
     if (f.remediation?.url !== undefined) box.append(el('p', f.remediation.url));
     box.append(el('h4', 'Evidence'), el('pre', JSON.stringify(f.evidence ?? null, null, 2)));
     return box;
   };
-  const render = () => {
-    const wanted = filterKeys.map(([key, , get]) => [selects.get(key)?.value ?? '', get] as const).filter(([v]) => v !== '');
-    const q = search.value.trim().toLowerCase();
-    const rows: number[] = [];
-    for (let i = 0; i < findings.length; i++) {
-      const f = findings[i] as Finding;
-      if (wanted.every(([v, get]) => get(f) === v) && (q === '' || (searchText[i] ?? '').includes(q))) rows.push(i);
+  // One listener for every Details button: rows come and go with each filter.
+  body.addEventListener('click', (event) => {
+    const toggle = (event.target as Element | null)?.closest('button[data-row]');
+    if (!(toggle instanceof HTMLButtonElement)) return;
+    const tr = toggle.closest('tr') as HTMLTableRowElement;
+    const open = toggle.getAttribute('aria-expanded') === 'true';
+    toggle.setAttribute('aria-expanded', String(!open));
+    if (open) tr.nextElementSibling?.remove();
+    else {
+      const row = el('tr', undefined, { class: 'detail-row' });
+      const td = el('td', undefined, { colspan: String(columns.length + 1) });
+      td.append(details(findings[Number(toggle.dataset.row)] as Finding));
+      row.append(td);
+      tr.after(row);
     }
-    const key = columns[sortBy]?.[1] ?? (() => '');
-    const rank = (f: Finding) => (sortBy === 0 ? String(severityRank[f.severity] ?? 9) : key(f));
-    rows.sort((a, b) => {
-      const x = rank(findings[a] as Finding);
-      const y = rank(findings[b] as Finding);
-      return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
-    });
-    const shown = rows.slice(0, pageRows);
+  });
+  const render = () => {
+    const wanted = selects.filter(([select]) => select.value !== '').map(([select, values]) => [select.value, values] as const);
+    const q = search.value.trim().toLowerCase();
+    const order = orderOf(sortBy);
+    const shown: number[] = [];
+    let matches = 0;
+    for (let k = 0; k < n; k++) {
+      const i = order[ascending ? k : n - 1 - k] as number;
+      let ok = q === '' || (searchText[i] as string).includes(q);
+      for (let w = 0; ok && w < wanted.length; w++) {
+        const [value, values] = wanted[w] as readonly [string, string[]];
+        ok = values[i] === value;
+      }
+      if (!ok) continue;
+      matches += 1;
+      if (shown.length < pageRows) shown.push(i);
+    }
     const fragment = document.createDocumentFragment();
     for (const i of shown) {
-      const f = findings[i] as Finding;
-      const tr = el('tr', undefined, { 'data-id': f.id });
-      for (const [, get] of columns) tr.append(el('td', get(f)));
+      const tr = el('tr', undefined, { 'data-id': (findings[i] as Finding).id });
+      for (const [, values] of columns) tr.append(el('td', values[i]));
       const cell = el('td');
-      const toggle = el('button', 'Details', { type: 'button', 'aria-expanded': 'false' });
-      toggle.addEventListener('click', () => {
-        const open = toggle.getAttribute('aria-expanded') === 'true';
-        toggle.setAttribute('aria-expanded', String(!open));
-        if (open) tr.nextElementSibling?.remove();
-        else {
-          const row = el('tr', undefined, { class: 'detail-row' });
-          const td = el('td', undefined, { colspan: String(columns.length + 1) });
-          td.append(details(f));
-          row.append(td);
-          tr.after(row);
-        }
-      });
-      cell.append(toggle);
+      cell.append(el('button', 'Details', { type: 'button', 'aria-expanded': 'false', 'data-row': String(i) }));
       tr.append(cell);
       fragment.append(tr);
     }
     body.replaceChildren(fragment);
-    count.textContent = `${rows.length} of ${findings.length} findings match${rows.length > shown.length ? `; showing the first ${shown.length}` : ''}.`;
+    count.textContent = `${matches} of ${n} findings match${matches > shown.length ? `; showing the first ${shown.length}` : ''}.`;
   };
-  for (const select of selects.values()) select.addEventListener('change', render);
+  for (const [select] of selects) select.addEventListener('change', render);
   search.addEventListener('input', render);
   section.append(form, count, grid);
   main.append(section);
   render();
+  performance.mark('ward-ready');
   document.body.dataset.ready = 'true';
 }
 
@@ -203,6 +304,8 @@ th button { font: inherit; font-weight: 700; background: none; border: 0; paddin
 #filters { display: flex; flex-wrap: wrap; gap: .75rem; }
 .field label { display: block; font-weight: 600; }
 :focus-visible { outline: 3px solid #1a56db; outline-offset: 2px; }
+#findings { table-layout: fixed; width: 100%; }
+#findings td { overflow-wrap: anywhere; }
 pre { white-space: pre-wrap; word-break: break-all; background: #f2f2f2; padding: .5rem; }
 `;
 
@@ -227,13 +330,23 @@ wardReportPage(${PAGE_ROWS});
 }
 
 /**
- * Puts report.html into the bundle and beside the week's other reports in the store. It embeds the
+ * Puts report.html into the bundle and beside the report's other files in the store. It embeds the
  * report.json just written (read back from the store), so the two always say the same thing.
  */
-export async function addReportPage(bundle: BundleWriter, blobs: BlobStore, jsonKey: string, week: string, organization: string): Promise<void> {
+async function addPage(bundle: BundleWriter, blobs: BlobStore, jsonKey: string, title: string): Promise<void> {
   const json = await blobs.read(jsonKey);
   if (json === undefined) throw new Error(`${jsonKey} disappeared from the store while the bundle was being made`);
-  const page = Buffer.from(reportPageHtml(json, `${organization}: Ward weekly report ${week}`), 'utf8');
+  const page = Buffer.from(reportPageHtml(json, title), 'utf8');
   bundle.addBuffer(REPORT_PAGE_NAME, page);
   await blobs.write(jsonKey.replace(/report\.json$/, REPORT_PAGE_NAME), page);
+}
+
+/** The weekly bundle's report.html. */
+export function addReportPage(bundle: BundleWriter, blobs: BlobStore, jsonKey: string, week: string, organization: string): Promise<void> {
+  return addPage(bundle, blobs, jsonKey, `${organization}: Ward weekly report ${week}`);
+}
+
+/** The audit-period bundle's report.html: the same page, given the period's report.json. */
+export function addPeriodReportPage(bundle: BundleWriter, blobs: BlobStore, jsonKey: string, period: { from: string; to: string }, organization: string): Promise<void> {
+  return addPage(bundle, blobs, jsonKey, `${organization}: Ward audit-period report ${period.from} to ${period.to}`);
 }
