@@ -11,7 +11,7 @@ const base = {
   severity: 'high' as const,
   hipaa: [],
   description: 'd',
-  remediation: { text: 'r' },
+  remediation: { text: 'r', url: 'https://example.com' },
   scope: 'region' as const,
   reads: { volumes: ec2Volumes },
   evaluate: () => [],

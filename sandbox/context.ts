@@ -4,6 +4,7 @@
 import type { OutboundIssuer } from './federation/jwt.js';
 import { invalidNextTokenError, validationError, type ServiceName } from './errors.js';
 import type { AccountModel, WorldModel } from './model.js';
+import type { ChangeListener } from './changes.js';
 
 export interface Principal {
   accessKeyId: string;
@@ -25,6 +26,8 @@ export interface ServerState {
   sessionCounter: number;
   /** sts:GetWebIdentityToken's signing key and issuer base URL (set once the server listens). */
   outboundIssuer: OutboundIssuer;
+  /** Who hears the CloudTrail events of the write calls the sandbox applies (sandbox/changes.ts). */
+  changeListeners: Set<ChangeListener>;
 }
 
 export interface CallContext {

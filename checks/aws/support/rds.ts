@@ -25,6 +25,13 @@ export function rdsClusterResource(cluster: DbClusterRecord, region: string, acc
   return awsResource(uid, id, `AWS::${service(cluster.Engine)}::DBCluster`, cluster.TagList);
 }
 
+const INSTANCE_IDS = idsAt(
+  'responseElements.dBInstanceIdentifier',
+  'requestParameters.dBInstanceIdentifier',
+  'requestParameters.newDBInstanceIdentifier',
+  'requestParameters.targetDBInstanceIdentifier',
+);
+
 /**
  * DB instance API calls that can change how an instance is judged, and where its identifier is: a
  * renamed instance (ModifyDBInstance newDBInstanceIdentifier) is re-read under both names.
@@ -32,10 +39,6 @@ export function rdsClusterResource(cluster: DbClusterRecord, region: string, acc
 export const RDS_INSTANCE_CHANGES: CloudTrailChange = {
   source: 'rds.amazonaws.com',
   names: ['CreateDBInstance', 'ModifyDBInstance', 'RestoreDBInstanceFromDBSnapshot', 'RestoreDBInstanceToPointInTime', 'RestoreDBInstanceFromS3', 'CreateDBInstanceReadReplica', 'DeleteDBInstance'],
-  resourceIds: idsAt(
-    'responseElements.dBInstanceIdentifier',
-    'requestParameters.dBInstanceIdentifier',
-    'requestParameters.newDBInstanceIdentifier',
-    'requestParameters.targetDBInstanceIdentifier',
-  ),
+  // RDS keeps identifiers in lower case, whatever case the request used.
+  resourceIds: (detail) => [...new Set(INSTANCE_IDS(detail).map((id) => id.toLowerCase()))],
 };
