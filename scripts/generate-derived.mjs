@@ -19,7 +19,7 @@ const actions = awsReadActions(ALL_CONTROLS);
 const files = {
   'docs/controls.md': `# Controls\n\nGenerated from the files under \`checks/\` by \`npm run generate:derived\`; do not edit.\n\n${controlsMarkdown(ALL_CONTROLS)}`,
   'deploy/generated/aws-read-actions.json': `${JSON.stringify({ actions }, null, 2)}\n`,
-  'deploy/member-role.yml': memberRoleTemplate(actions),
+  'deploy/member-role.yml': memberRoleTemplate(actions, cloudTrailEventPattern(ALL_CONTROLS)),
   // The EventBridge pattern of the change-driven scan (serverless.yml's ChangeEventsRule reads it).
   'deploy/generated/change-events.json': `${JSON.stringify({ pattern: cloudTrailEventPattern(ALL_CONTROLS) }, null, 2)}\n`,
 };

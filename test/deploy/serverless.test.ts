@@ -208,6 +208,20 @@ describe('serverless package (CloudFormation template)', () => {
     expect(resources['ScanRole']?.Properties['RoleName']).toBe('ward-test-scan-us-east-1');
   });
 
+  it('member accounts forward exactly the change events Ward’s own rule matches, to Ward’s bus only (issue 18)', () => {
+    type Member = { Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, unknown> }>; Parameters: Record<string, unknown> };
+    const member = parse(readFileSync(join(ROOT, 'deploy', 'member-role.yml'), 'utf8')) as Member;
+    const rule = member.Resources['WardChangeForwardingRule'];
+    expect(rule?.Properties['EventPattern']).toEqual(resources['ChangeEventsRule']?.Properties['EventPattern']);
+    const bus = { 'Fn::Sub': 'arn:${AWS::Partition}:events:${WardRegion}:${WardAccountId}:event-bus/default' };
+    expect(rule?.Properties['Targets']).toEqual([{ Id: 'ward', Arn: bus, RoleArn: { 'Fn::GetAtt': ['WardChangeForwarderRole', 'Arn'] } }]);
+    const forwarder = member.Resources['WardChangeForwarderRole']?.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Statement[] } }>;
+    expect(forwarder.flatMap((p) => p.PolicyDocument.Statement)).toEqual([{ Sid: 'PutOnWardBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: bus }]);
+    // The read role is unchanged: change-driven scans read with the same actions as scans.
+    const readRole = member.Resources['WardReadOnlyRole']?.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Statement[] } }>;
+    expect(readRole.flatMap((p) => p.PolicyDocument.Statement).flatMap(actionsOf).sort()).toEqual(awsReadActions(ALL_CONTROLS).sort());
+  });
+
   it('alarms on a non-empty dead-letter queue and sends failed scheduled runs to the operator topic (item 11)', () => {
     const alarm = resources['TargetDeadLetterQueueAlarm']?.Properties ?? {};
     expect(alarm).toMatchObject({
