@@ -66,12 +66,17 @@ export function memberRoleTemplate(readActions: readonly string[], changePattern
         : {
             WardRegion: { Type: 'String', Default: 'us-east-1', AllowedPattern: '^[a-z]{2}(-[a-z]+)+-\\d+$', Description: 'The region Ward is deployed in (its change-events rule and queue).' },
             ForwardChangeEvents: { Type: 'String', Default: 'true', AllowedValues: ['true', 'false'], Description: 'Forward change events to Ward for change-driven scans (README: Change-driven scans).' },
+            // IAM roles are global: the read role is created by the stack instance of one region only.
+            CreateReadOnlyRole: { Type: 'String', Default: 'true', AllowedValues: ['true', 'false'], Description: "'false' in every region but one: the read-only role is global, the forwarding rule regional." },
           }),
     },
-    ...(changePattern === undefined ? {} : { Conditions: { ForwardChangeEvents: { 'Fn::Equals': [{ Ref: 'ForwardChangeEvents' }, 'true'] } } }),
+    ...(changePattern === undefined
+      ? {}
+      : { Conditions: { ForwardChangeEvents: { 'Fn::Equals': [{ Ref: 'ForwardChangeEvents' }, 'true'] }, CreateReadOnlyRole: { 'Fn::Equals': [{ Ref: 'CreateReadOnlyRole' }, 'true'] } } }),
     Resources: {
       WardReadOnlyRole: {
         Type: 'AWS::IAM::Role',
+        ...(changePattern === undefined ? {} : { Condition: 'CreateReadOnlyRole' }),
         Properties: {
           RoleName: { Ref: 'RoleName' },
           MaxSessionDuration: 3600,
@@ -103,7 +108,7 @@ export function memberRoleTemplate(readActions: readonly string[], changePattern
       ...(changePattern === undefined ? {} : changeForwarding(changePattern)),
     },
     Outputs: {
-      RoleArn: { Value: { 'Fn::GetAtt': ['WardReadOnlyRole', 'Arn'] } },
+      RoleArn: { ...(changePattern === undefined ? {} : { Condition: 'CreateReadOnlyRole' }), Value: { 'Fn::GetAtt': ['WardReadOnlyRole', 'Arn'] } },
     },
   };
   // Date-like versions are quoted so no YAML 1.1 parser reads them as dates.
