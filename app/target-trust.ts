@@ -64,8 +64,8 @@ export function parseTrustedShape(body: string): TargetMessage {
   return value;
 }
 
-/** The role Ward itself would use for this AWS account, or undefined for its own account. */
-function derivedAwsTarget(config: WardConfig, account: string, homeAccount: string | undefined): Omit<TargetRef & { provider: 'aws' }, 'name'> | 'home' | undefined {
+/** The role Ward itself would use for this AWS account (`home`: its own account), or undefined when the configuration does not cover it. */
+export function derivedAwsTarget(config: WardConfig, account: string, homeAccount: string | undefined): Omit<TargetRef & { provider: 'aws' }, 'name'> | 'home' | undefined {
   const listed = config.aws.accounts.find((a) => a.id === account);
   if (listed !== undefined) return { provider: 'aws', account, roleArn: listed.roleArn, ...(listed.externalId === undefined ? {} : { externalId: listed.externalId }) };
   if (config.aws.includeCurrentAccount && homeAccount !== undefined && account === homeAccount) return 'home';

@@ -2,6 +2,7 @@
 // inventory (EBS volumes, trails, log groups…) that a provider collects per scope and that knows
 // which read-only API actions it needs — from which Ward derives its own least-privilege policy.
 
+import type { ChangeEvents } from './change-events.js';
 import type { HipaaRef } from './hipaa.js';
 import type { Area, Evidence, Provider, Remediation, ResourceRef, Severity, Thresholds, Verdict } from './model.js';
 
@@ -72,6 +73,11 @@ export interface ControlMeta {
   remediation: Remediation;
   /** `region`: judged per enabled region; `account`: once per account. */
   scope: DatasetScope;
+  /**
+   * The cloud's change events that can turn this control's verdict (core/change-events.ts): a
+   * change-driven scan re-judges just the affected resource, or the control's scope, when one arrives.
+   */
+  changeEvents?: ChangeEvents;
 }
 
 export interface Control<R extends ReadsDecl = ReadsDecl, C extends ReadsDecl = ReadsDecl> extends ControlMeta {

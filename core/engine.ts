@@ -4,6 +4,7 @@
 // ERROR results and coverage gaps — never into silence.
 
 import pLimit from 'p-limit';
+import type { ResourceKind } from './change-events.js';
 import type { AnyControl, Collected, DatasetDef, EvaluationContext, Judgement } from './control.js';
 import { datasetsOf } from './control.js';
 import { findingId, newScanId, scopeResource } from './ids.js';
@@ -41,6 +42,11 @@ export interface TargetSession {
   regions(selection: readonly string[] | undefined): Promise<RegionList>;
   /** Every item of the dataset in the region (`global` for account-scoped datasets), or throws. */
   collect(dataset: DatasetDef<unknown>, region: string): Promise<unknown[]>;
+  /**
+   * A change-driven scan: only the dataset's items that concern these resources, or undefined when the
+   * dataset cannot be narrowed by that kind of id (the caller then reads it whole).
+   */
+  collectResources?(dataset: DatasetDef<unknown>, region: string, kind: ResourceKind, ids: readonly string[]): Promise<unknown[]> | undefined;
   /** Turns a thrown error into a read failure for the coverage list. */
   describeFailure(error: unknown, api: string): ReadFailure;
   close(): void;
@@ -86,7 +92,7 @@ export interface ScanOptions {
 }
 
 /** A provider's classification, unless one of Ward's own bounds stopped the read (core/limits.ts). */
-function failureOf(session: Pick<TargetSession, 'describeFailure'>, error: unknown, api: string): ReadFailure {
+export function failureOf(session: Pick<TargetSession, 'describeFailure'>, error: unknown, api: string): ReadFailure {
   const limit = limitErrorOf(error);
   return limit === undefined ? session.describeFailure(error, api) : { api, code: limit.code, reason: limit.reason };
 }
@@ -99,7 +105,7 @@ interface TargetResult {
   gaps: CoverageGap[];
 }
 
-function buildFinding(control: AnyControl, judgement: Judgement, ctx: EvaluationContext): Finding {
+export function buildFinding(control: AnyControl, judgement: Judgement, ctx: EvaluationContext): Finding {
   return {
     id: findingId(control.id, judgement.resource.uid),
     controlId: control.id,
@@ -119,7 +125,7 @@ function buildFinding(control: AnyControl, judgement: Judgement, ctx: Evaluation
   };
 }
 
-function scopeError(control: AnyControl, ctx: EvaluationContext, failure: ReadFailure): Finding {
+export function scopeError(control: AnyControl, ctx: EvaluationContext, failure: ReadFailure): Finding {
   const where = ctx.region === ALL_REGIONS ? 'in any region' : ctx.region === GLOBAL_REGION ? 'account-wide' : `in ${ctx.region}`;
   return buildFinding(
     control,
@@ -133,7 +139,7 @@ function scopeError(control: AnyControl, ctx: EvaluationContext, failure: ReadFa
   );
 }
 
-function compareFindings(a: Finding, b: Finding): number {
+export function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
     a.controlId.localeCompare(b.controlId) ||

@@ -50,6 +50,14 @@ function scopeReadCleanly(scan: ScanDocument, finding: Finding, erroredScopes: S
   return !erroredScopes.has(scope(finding.scope)) && !erroredScopes.has(scope(ALL_REGIONS));
 }
 
+/** Whether a change-driven scan's scopes include the finding (a full scan includes every finding). */
+export function withinScanScope(scan: ScanDocument, finding: Finding): boolean {
+  if (scan.partial === undefined) return true;
+  return scan.partial.some(
+    (p) => p.controlId === finding.controlId && p.account === finding.account && p.region === finding.scope && (p.resourceIds === undefined || p.resourceIds.includes(finding.resource.id)),
+  );
+}
+
 /**
  * Advances one account's findings by one scan. Pure: the caller stores the result. `previous` is
  * the account's tracked findings before this scan.
@@ -67,6 +75,11 @@ export function advanceLifecycle(previous: readonly TrackedFinding[], scan: Scan
   const tracked = new Map<string, TrackedFinding>();
 
   for (const before of previous) {
+    if (!withinScanScope(scan, before.finding)) {
+      // A change-driven scan read other resources only: this finding stays exactly as it was.
+      tracked.set(before.finding.id, before);
+      continue;
+    }
     const now = current.get(before.finding.id);
     if (now !== undefined && isFailing(now)) {
       const reopened = before.state === 'resolved';
@@ -98,7 +111,7 @@ export function advanceLifecycle(previous: readonly TrackedFinding[], scan: Scan
   }
 
   for (const finding of results) {
-    if (!isFailing(finding) || tracked.has(finding.id)) continue;
+    if (!isFailing(finding) || tracked.has(finding.id) || !withinScanScope(scan, finding)) continue;
     tracked.set(finding.id, { finding, state: 'new', firstSeen: at, lastSeen: at, changedAt: at });
     counts.new += 1;
     if (finding.status === 'FAIL') alert('new', finding, at);

@@ -151,4 +151,18 @@ export interface ScanDocument {
   results: Finding[];
   /** Where Ward ran (absent in scans made before Ward recorded it). */
   runner?: ScanRunner;
+  /**
+   * Set on a change-driven scan (issue 18): the only scopes it read. Its results can change no
+   * finding outside them, so a scan of one security group never resolves another group's finding.
+   */
+  partial?: PartialScope[];
+}
+
+/** One control in one account and scope (a region, or `global`), whole or limited to some resources. */
+export interface PartialScope {
+  controlId: string;
+  account: string;
+  region: string;
+  /** The `resource.id`s read; absent: the control's whole scope was read. */
+  resourceIds?: string[];
 }

@@ -17,7 +17,7 @@ import { exportToSecurityHub } from './security-hub.js';
 export type { SqsBatchResponse, SqsRecord } from './sqs-envelope.js';
 
 /** The account this function runs in: from its own ARN, else (sls invoke local) from STS. */
-async function homeAccount(context: LambdaContext | undefined): Promise<string> {
+export async function homeAccount(context: LambdaContext | undefined): Promise<string> {
   const fromArn = context?.invokedFunctionArn?.split(':')[4];
   if (fromArn !== undefined && /^\d{12}$/.test(fromArn)) return fromArn;
   const settings = config();

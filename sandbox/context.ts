@@ -4,6 +4,7 @@
 import type { OutboundIssuer } from './federation/jwt.js';
 import { invalidNextTokenError, validationError, type ServiceName } from './errors.js';
 import type { AccountModel, WorldModel } from './model.js';
+import type { ChangeListener } from './changes.js';
 
 export interface Principal {
   accessKeyId: string;
@@ -27,6 +28,8 @@ export interface ServerState {
   outboundIssuer: OutboundIssuer;
   /** KMS HMAC key material, per account, region and key id (sandbox/services/kms.ts). */
   macKeys: Map<string, Buffer>;
+  /** Who hears the CloudTrail events of the write calls the sandbox applies (sandbox/changes.ts). */
+  changeListeners: Set<ChangeListener>;
 }
 
 export interface CallContext {

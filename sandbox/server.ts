@@ -32,6 +32,8 @@ import { LOGS_HANDLERS } from './services/logs.js';
 import { ORGANIZATIONS_HANDLERS } from './services/organizations.js';
 import { RDS_HANDLERS } from './services/rds.js';
 import { STS_HANDLERS, userPrincipal } from './services/sts.js';
+import { CLOUDTRAIL_WRITE_HANDLERS, EC2_WRITE_HANDLERS, LOGS_WRITE_HANDLERS } from './services/writes.js';
+import type { ChangeListener } from './changes.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from './env.js';
 import { GcpFederation, type GcpFederationOptions } from './gcp/federation.js';
 import { EntraFederation, type EntraOptions } from './azure/entra.js';
@@ -80,6 +82,8 @@ export interface Sandbox {
   httpsUrl?: string;
   port: number;
   stats: SandboxStats;
+  /** Hears the CloudTrail event of every write call the sandbox applies; returns the way to stop. */
+  onChange(listener: ChangeListener): () => void;
   close(): Promise<void>;
 }
 
@@ -88,12 +92,12 @@ type ServiceDef =
   | { protocol: 'json'; handlers: Record<string, JsonHandler>; global?: boolean };
 
 const SERVICES: Record<ServiceName, ServiceDef> = {
-  ec2: { protocol: 'ec2', xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/', handlers: EC2_HANDLERS },
+  ec2: { protocol: 'ec2', xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/', handlers: { ...EC2_HANDLERS, ...EC2_WRITE_HANDLERS } },
   rds: { protocol: 'query', xmlns: 'http://rds.amazonaws.com/doc/2014-10-31/', handlers: RDS_HANDLERS },
   iam: { protocol: 'query', xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/', handlers: IAM_HANDLERS, global: true },
   sts: { protocol: 'query', xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/', handlers: STS_HANDLERS },
-  cloudtrail: { protocol: 'json', handlers: CLOUDTRAIL_HANDLERS },
-  logs: { protocol: 'json', handlers: LOGS_HANDLERS },
+  cloudtrail: { protocol: 'json', handlers: { ...CLOUDTRAIL_HANDLERS, ...CLOUDTRAIL_WRITE_HANDLERS } },
+  logs: { protocol: 'json', handlers: { ...LOGS_HANDLERS, ...LOGS_WRITE_HANDLERS } },
   organizations: { protocol: 'json', handlers: ORGANIZATIONS_HANDLERS, global: true },
   kms: { protocol: 'json', handlers: KMS_HANDLERS },
 };
@@ -186,7 +190,7 @@ class SandboxServer {
   readonly stats = newStats();
   private readonly model: WorldModel;
   private readonly behaviour: Behaviour;
-  readonly state: ServerState = { sessions: new Map(), credentialReports: new Map(), sessionCounter: 0, outboundIssuer: newOutboundIssuer(), macKeys: new Map() };
+  readonly state: ServerState = { sessions: new Map(), credentialReports: new Map(), sessionCounter: 0, outboundIssuer: newOutboundIssuer(), macKeys: new Map(), changeListeners: new Set() };
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private readonly gcpFederation: GcpFederation | undefined;
   private readonly entra: EntraFederation | undefined;
@@ -471,6 +475,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     ...(tlsPort === undefined ? {} : { httpsUrl: `https://${urlHost}:${tlsPort}` }),
     port,
     stats: sandbox.stats,
+    onChange(listener) {
+      sandbox.state.changeListeners.add(listener);
+      return () => sandbox.state.changeListeners.delete(listener);
+    },
     close() {
       closing ??= (() => {
         sandbox.shutdown();

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Writes what is derived from the controls (run after `npm run build`): the docs' control table and
-// HIPAA matrix, the read actions Ward's Lambda role gets, and the member-role CloudFormation template.
+// HIPAA matrix, the read actions Ward's Lambda role gets, the member-role CloudFormation template and
+// the EventBridge pattern of the CloudTrail events that trigger change-driven scans.
 // `--check` fails, writing nothing, when a committed file is stale.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,12 +13,15 @@ const { ALL_CONTROLS } = await import(join(root, 'dist/checks/index.js'));
 const { controlsMarkdown } = await import(join(root, 'dist/reports/controls-doc.js'));
 const { awsReadActions } = await import(join(root, 'dist/providers/aws/policy.js'));
 const { memberRoleTemplate } = await import(join(root, 'dist/providers/aws/member-role.js'));
+const { cloudTrailEventPattern } = await import(join(root, 'dist/core/change-events.js'));
 
 const actions = awsReadActions(ALL_CONTROLS);
 const files = {
   'docs/controls.md': `# Controls\n\nGenerated from the files under \`checks/\` by \`npm run generate:derived\`; do not edit.\n\n${controlsMarkdown(ALL_CONTROLS)}`,
   'deploy/generated/aws-read-actions.json': `${JSON.stringify({ actions }, null, 2)}\n`,
-  'deploy/member-role.yml': memberRoleTemplate(actions),
+  'deploy/member-role.yml': memberRoleTemplate(actions, cloudTrailEventPattern(ALL_CONTROLS)),
+  // The EventBridge pattern of the change-driven scan (serverless.yml's ChangeEventsRule reads it).
+  'deploy/generated/change-events.json': `${JSON.stringify({ pattern: cloudTrailEventPattern(ALL_CONTROLS) }, null, 2)}\n`,
 };
 
 const check = process.argv.includes('--check');

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import control from './cloudtrail-all-regions.js';
 import { ACCOUNT, READ_AT, collected, judge } from '../../test/support/checks.js';
 import type { TrailDetail, TrailRecord, TrailSelectorsRecord, TrailStatusRecord } from '../../providers/aws/datasets.js';
+import { affectedBy } from '../../core/change-events.js';
+import { trailDetail } from '../../test/support/change-events.js';
 
 const REGION = 'eu-west-1';
 const STATUS_API = 'cloudtrail:GetTrailStatus';
@@ -351,5 +353,12 @@ describe('aws-cloudtrail-all-regions', () => {
   it('considers a trail listed twice once', () => {
     const result = only([trail('stopped', { status: ok(STATUS_API, { IsLogging: false }) }), trail('stopped', { status: ok(STATUS_API, { IsLogging: false }) })]);
     expect(result.message.match(/stopped \(/g)).toHaveLength(1);
+  });
+});
+
+describe('aws-cloudtrail-all-regions change events', () => {
+  it('re-reads the region when a trail stops, goes, or changes its selectors', () => {
+    for (const name of ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors']) expect(affectedBy(control, trailDetail('cloudtrail.amazonaws.com', name, { name: 'main' }))).toEqual({});
+    expect(affectedBy(control, trailDetail('cloudtrail.amazonaws.com', 'LookupEvents'))).toBeUndefined();
   });
 });

@@ -249,6 +249,10 @@ export default defineControl({
   severity: 'high',
   hipaa: ['164.312(b)', '164.308(a)(1)(ii)(D)'],
   scope: 'region',
+  changeEvents: {
+    // Re-reads the event's region; the other regions a multi-region trail covers follow at the next scan.
+    cloudTrail: { events: [{ source: 'cloudtrail.amazonaws.com', names: ['CreateTrail', 'DeleteTrail', 'UpdateTrail', 'StartLogging', 'StopLogging', 'PutEventSelectors'] }] },
+  },
   description:
     'In every enabled region, at least one CloudTrail trail that applies to the region (a multi-region trail, an organization trail, or a trail homed there) must be logging and must record management events, both read and write. A trail whose latest delivery failed (GetTrailStatus LatestDeliveryError, e.g. NoSuchBucket, AccessDenied or a KMS error) stores nothing durable, so it does not count, even while logging. Global service events (IAM, STS and CloudFront, delivered to us-east-1) are judged as part of us-east-1\'s finding, not as a finding of their own: there a trail counts only if it also records them (IncludeGlobalServiceEvents true, which every multi-region trail has), so an account whose only trail is single-region in us-east-1 without them fails us-east-1. Without all this, API activity (who changed a security group or an IAM policy, read a secret, deleted a key) leaves no audit record.',
   remediation: {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import control from './console-user-mfa.js';
 import { ACCOUNT, collected, judge, statuses } from '../../test/support/checks.js';
 import type { CredentialReportRow } from '../../providers/aws/datasets.js';
+import { affectedBy } from '../../core/change-events.js';
+import { trailDetail } from '../../test/support/change-events.js';
 
 const GENERATED = '2026-11-23T10:00:00+00:00';
 const row = (user: string, extra: Partial<CredentialReportRow> = {}): CredentialReportRow => ({
@@ -100,5 +102,13 @@ describe('aws-console-user-mfa', () => {
 
   it('yields nothing when the report only has the root row', () => {
     expect(judge(control, report([row('<root_account>')]))).toEqual([]);
+  });
+});
+
+describe('aws-console-user-mfa change events', () => {
+  it('re-reads the account when a console password or an MFA device changes', () => {
+    expect(affectedBy(control, trailDetail('iam.amazonaws.com', 'CreateLoginProfile', { userName: 'alice' }))).toEqual({});
+    expect(affectedBy(control, trailDetail('iam.amazonaws.com', 'DeactivateMFADevice', { userName: 'alice' }))).toEqual({});
+    expect(affectedBy(control, trailDetail('iam.amazonaws.com', 'CreateAccessKey', { userName: 'alice' }))).toBeUndefined();
   });
 });

@@ -24,6 +24,11 @@ export default defineControl({
   severity: 'high',
   hipaa: ['164.312(d)'],
   scope: 'account',
+  changeEvents: {
+    // The credential report may be up to four hours old (AWS regenerates it at most that often), so a
+    // change-driven re-read sees a change only once the report has caught up.
+    cloudTrail: { events: [{ source: 'iam.amazonaws.com', names: ['CreateLoginProfile', 'DeleteLoginProfile', 'EnableMFADevice', 'DeactivateMFADevice', 'DeleteUser'] }] },
+  },
   description:
     'Every IAM user with a console password must have an MFA device, so a leaked or guessed password alone does not open the console. Users without a console password cannot sign in to the console and pass. The root user is judged by the root MFA control. Read from the IAM credential report, which AWS may have generated up to four hours earlier.',
   remediation: {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import control from './ebs-encryption-by-default.js';
 import { ACCOUNT, collected, judge } from '../../test/support/checks.js';
 import type { EbsDefaultEncryptionRecord } from '../../providers/aws/datasets.js';
+import { affectedBy } from '../../core/change-events.js';
+import { trailDetail } from '../../test/support/change-events.js';
 
 const setting = (items: EbsDefaultEncryptionRecord[]) => ({ setting: collected('ec2:GetEbsEncryptionByDefault', items, 'eu-west-1') });
 
@@ -44,5 +46,13 @@ describe('aws-ebs-encryption-by-default', () => {
     expect(results[0]?.status).toBe('ERROR');
     expect(results[0]?.message).toContain('returned no setting');
     expect(results[0]?.evidence[0]?.api).toBe('ec2:GetEbsEncryptionByDefault');
+  });
+});
+
+describe('aws-ebs-encryption-by-default change events', () => {
+  it('re-reads the region setting when default encryption is turned off or on', () => {
+    expect(affectedBy(control, trailDetail('ec2.amazonaws.com', 'DisableEbsEncryptionByDefault'))).toEqual({});
+    expect(affectedBy(control, trailDetail('ec2.amazonaws.com', 'EnableEbsEncryptionByDefault'))).toEqual({});
+    expect(affectedBy(control, trailDetail('ec2.amazonaws.com', 'CreateVolume'))).toBeUndefined();
   });
 });

@@ -10,6 +10,9 @@ export default defineControl({
   severity: 'medium',
   hipaa: ['164.312(a)(2)(iv)'],
   scope: 'region',
+  changeEvents: {
+    cloudTrail: { events: [{ source: 'ec2.amazonaws.com', names: ['EnableEbsEncryptionByDefault', 'DisableEbsEncryptionByDefault'] }] },
+  },
   description:
     'EBS encryption by default is a per-region account setting: when it is on, every new volume and snapshot copy in the region is encrypted, whoever creates it and however. Without it, an unencrypted volume is one forgotten flag away.',
   remediation: {

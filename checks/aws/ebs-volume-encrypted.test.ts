@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import control from './ebs-volume-encrypted.js';
 import { ACCOUNT, collected, judge, statuses } from '../../test/support/checks.js';
 import type { VolumeRecord } from '../../providers/aws/datasets.js';
+import { affectedBy } from '../../core/change-events.js';
+import { trailDetail } from '../../test/support/change-events.js';
 
 const volumes = (items: VolumeRecord[]) => ({ volumes: collected('ec2:DescribeVolumes', items, 'eu-west-1') });
 
@@ -47,5 +49,13 @@ describe('aws-ebs-volume-encrypted', () => {
 
   it('yields nothing for a region without volumes', () => {
     expect(judge(control, volumes([]))).toEqual([]);
+  });
+});
+
+describe('aws-ebs-volume-encrypted change events', () => {
+  it('re-reads the volume CreateVolume returns and the one DeleteVolume names', () => {
+    expect(affectedBy(control, trailDetail('ec2.amazonaws.com', 'CreateVolume', { size: 8, encrypted: false }, { volumeId: 'vol-0a1', encrypted: false }))).toEqual({ resourceKind: 'ec2:volume', resourceIds: ['vol-0a1'] });
+    expect(affectedBy(control, trailDetail('ec2.amazonaws.com', 'DeleteVolume', { volumeId: 'vol-0b2' }))?.resourceIds).toEqual(['vol-0b2']);
+    expect(affectedBy(control, trailDetail('ec2.amazonaws.com', 'AttachVolume', { volumeId: 'vol-0b2' }))).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { defineControl, evidenceFrom, type Judgement } from '../../core/control.js';
 import { ec2Volumes } from '../../providers/aws/datasets.js';
 import { awsResource, ec2Arn } from './support/resources.js';
+import { idsAt } from '../../core/change-events.js';
 
 export default defineControl({
   id: 'aws-ebs-volume-encrypted',
@@ -10,6 +11,12 @@ export default defineControl({
   severity: 'high',
   hipaa: ['164.312(a)(2)(iv)'],
   scope: 'region',
+  changeEvents: {
+    cloudTrail: {
+      resourceKind: 'ec2:volume',
+      events: [{ source: 'ec2.amazonaws.com', names: ['CreateVolume', 'DeleteVolume'], resourceIds: idsAt('responseElements.volumeId', 'requestParameters.volumeId') }],
+    },
+  },
   description:
     'Every EBS volume in every enabled region must be encrypted. An unencrypted volume keeps its data, its snapshots and any copy of them readable to whoever gets the blocks.',
   remediation: {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import control from './log-retention.js';
 import { ACCOUNT, collected, judge, statuses } from '../../test/support/checks.js';
 import type { LogGroupRecord } from '../../providers/aws/datasets.js';
+import { affectedBy } from '../../core/change-events.js';
+import { trailDetail } from '../../test/support/change-events.js';
 
 const groups = (items: LogGroupRecord[]) => ({ groups: collected('logs:DescribeLogGroups', items, 'eu-west-1') });
 const group = (name: string, retentionInDays?: number, extra: Partial<LogGroupRecord> = {}): LogGroupRecord => ({
@@ -71,5 +73,14 @@ describe('aws-log-retention', () => {
     expect(results).toHaveLength(100_000);
     expect(results.filter((r) => r.status === 'FAIL')).toHaveLength(50_000);
     expect(elapsed).toBeLessThan(2_000);
+  });
+});
+
+describe('aws-log-retention change events', () => {
+  it('re-reads the log group named in the request', () => {
+    for (const name of ['PutRetentionPolicy', 'DeleteRetentionPolicy', 'CreateLogGroup']) {
+      expect(affectedBy(control, trailDetail('logs.amazonaws.com', name, { logGroupName: '/aws/lambda/ehr' }))).toEqual({ resourceKind: 'logs:log-group', resourceIds: ['/aws/lambda/ehr'] });
+    }
+    expect(affectedBy(control, trailDetail('logs.amazonaws.com', 'PutLogEvents', { logGroupName: '/x' }))).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { defineControl, evidenceFrom, type Judgement } from '../../core/control.js';
 import { logGroups } from '../../providers/aws/datasets.js';
+import { idsAt } from '../../core/change-events.js';
 
 const TYPE = 'AWS::Logs::LogGroup';
 
@@ -11,6 +12,12 @@ export default defineControl({
   severity: 'medium',
   hipaa: ['164.312(b)', '164.316(b)(2)(i)'],
   scope: 'region',
+  changeEvents: {
+    cloudTrail: {
+      resourceKind: 'logs:log-group',
+      events: [{ source: 'logs.amazonaws.com', names: ['CreateLogGroup', 'PutRetentionPolicy', 'DeleteRetentionPolicy', 'DeleteLogGroup'], resourceIds: idsAt('requestParameters.logGroupName') }],
+    },
+  },
   description:
     'Every CloudWatch Logs log group must keep its events for at least the configured minimum (minLogRetentionDays: 365 by default, 2190 days in the hipaa-6y profile). A log group without a retention setting never expires its events. Delivery-class log groups keep events for one day by design and forward them elsewhere, so their retention is judged at the destination.',
   remediation: {

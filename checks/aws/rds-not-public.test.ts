@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import control from './rds-not-public.js';
 import { collected, judge, statuses } from '../../test/support/checks.js';
 import type { DbInstanceRecord, SecurityGroupRecord } from '../../providers/aws/datasets.js';
+import { affectedBy } from '../../core/change-events.js';
+import { trailDetail } from '../../test/support/change-events.js';
 
 const instances = (items: DbInstanceRecord[]) => ({ instances: collected('rds:DescribeDBInstances', items, 'eu-west-1') });
 const groups = (items: SecurityGroupRecord[]) => ({ securityGroups: collected('ec2:DescribeSecurityGroups', items, 'eu-west-1') });
@@ -148,5 +150,15 @@ describe('aws-rds-not-public', () => {
     );
     expect(statuses(results)).toEqual({ db1: 'FAIL', db2: 'PASS' });
     expect(results[1]?.resource.uid).toBe('arn:aws:rds:eu-west-1:111122223333:db:db2');
+  });
+});
+
+describe('aws-rds-not-public change events', () => {
+  it('re-reads the instance created, modified (under both names when renamed) or restored', () => {
+    expect(affectedBy(control, trailDetail('rds.amazonaws.com', 'CreateDBInstance', { dBInstanceIdentifier: 'ehr', publiclyAccessible: true }, { dBInstanceIdentifier: 'ehr' }))).toEqual({ resourceKind: 'rds:db-instance', resourceIds: ['ehr'] });
+    expect(affectedBy(control, trailDetail('rds.amazonaws.com', 'ModifyDBInstance', { dBInstanceIdentifier: 'old', newDBInstanceIdentifier: 'new' }))?.resourceIds).toEqual(['old', 'new']);
+    expect(affectedBy(control, trailDetail('rds.amazonaws.com', 'RestoreDBInstanceFromDBSnapshot', { dBInstanceIdentifier: 'copy', dBSnapshotIdentifier: 'snap' }))?.resourceIds).toEqual(['copy']);
+    expect(affectedBy(control, trailDetail('rds.amazonaws.com', 'RestoreDBInstanceToPointInTime', { sourceDBInstanceIdentifier: 'src', targetDBInstanceIdentifier: 'pitr' }))?.resourceIds).toEqual(['pitr']);
+    expect(affectedBy(control, trailDetail('rds.amazonaws.com', 'CreateDBSnapshot', { dBInstanceIdentifier: 'ehr' }))).toBeUndefined();
   });
 });

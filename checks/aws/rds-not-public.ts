@@ -3,6 +3,7 @@ import type { DbInstanceRecord, SecurityGroupRecord } from '../../providers/aws/
 import { ec2PrefixLists, ec2SecurityGroups, rdsInstances } from '../../providers/aws/datasets.js';
 import { describeRule, openFamiliesLabel, prefixListEvidence, prefixListIndex, tcpPortExposure, unevaluatedReason, type PortExposure } from './support/ingress.js';
 import { rdsInstanceResource } from './support/rds.js';
+import { RDS_INSTANCE_CHANGES } from './support/rds.js';
 
 /** The port the instance listens on: the endpoint's, else DbInstancePort (0 means not reported). */
 function dbPort(instance: DbInstanceRecord): number | undefined {
@@ -20,6 +21,9 @@ export default defineControl({
   severity: 'high',
   hipaa: ['164.312(a)(1)'],
   scope: 'region',
+  changeEvents: {
+    cloudTrail: { resourceKind: 'rds:db-instance', events: [RDS_INSTANCE_CHANGES] },
+  },
   description:
     'A DB instance with PubliclyAccessible set gets a DNS name that resolves to a public IP address, so only its security groups (and network ACLs) stand between the database and the internet. It is critical when one of its security groups also admits the whole internet on the database port, directly or through the entries of a customer-managed prefix list.',
   remediation: {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import control from './rds-storage-encrypted.js';
 import { ACCOUNT, collected, judge, statuses } from '../../test/support/checks.js';
 import type { DbClusterRecord, DbInstanceRecord } from '../../providers/aws/datasets.js';
+import { affectedBy } from '../../core/change-events.js';
+import { trailDetail } from '../../test/support/change-events.js';
 
 const data = (instances: DbInstanceRecord[], clusters: DbClusterRecord[] = []) => ({
   instances: collected('rds:DescribeDBInstances', instances, 'eu-west-1'),
@@ -101,5 +103,12 @@ describe('aws-rds-storage-encrypted', () => {
 
   it('yields nothing for a region without databases', () => {
     expect(judge(control, data([], []))).toEqual([]);
+  });
+});
+
+describe('aws-rds-storage-encrypted change events', () => {
+  it('re-reads a created instance, and the whole region for cluster changes (members are judged through their cluster)', () => {
+    expect(affectedBy(control, trailDetail('rds.amazonaws.com', 'CreateDBInstance', { dBInstanceIdentifier: 'ehr' }))).toEqual({ resourceKind: 'rds:db-instance', resourceIds: ['ehr'] });
+    expect(affectedBy(control, trailDetail('rds.amazonaws.com', 'CreateDBCluster', { dBClusterIdentifier: 'aurora' }))).toEqual({});
   });
 });

@@ -1,6 +1,7 @@
 import { defineControl, evidenceFrom, type Judgement } from '../../core/control.js';
 import { rdsClusters, rdsInstances } from '../../providers/aws/datasets.js';
 import { rdsClusterResource, rdsInstanceResource } from './support/rds.js';
+import { RDS_INSTANCE_CHANGES } from './support/rds.js';
 
 export default defineControl({
   id: 'aws-rds-storage-encrypted',
@@ -10,6 +11,16 @@ export default defineControl({
   severity: 'high',
   hipaa: ['164.312(a)(2)(iv)'],
   scope: 'region',
+  changeEvents: {
+    cloudTrail: {
+      resourceKind: 'rds:db-instance',
+      events: [
+        RDS_INSTANCE_CHANGES,
+        // Cluster members are judged through their cluster: a cluster change re-reads the region.
+        { source: 'rds.amazonaws.com', names: ['CreateDBCluster', 'RestoreDBClusterFromSnapshot', 'RestoreDBClusterToPointInTime', 'RestoreDBClusterFromS3', 'DeleteDBCluster'] },
+      ],
+    },
+  },
   description:
     'Every RDS DB instance and DB cluster (Aurora, Multi-AZ clusters, and the Neptune and DocumentDB clusters the same API returns) must encrypt its storage, which also encrypts its automated backups, snapshots and read replicas. For cluster members, storage is a property of the cluster, so the cluster is judged.',
   remediation: {

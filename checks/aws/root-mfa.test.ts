@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import control from './root-mfa.js';
 import { ACCOUNT, collected, judge } from '../../test/support/checks.js';
 import type { AccountSummaryRecord } from '../../providers/aws/datasets.js';
+import { affectedBy } from '../../core/change-events.js';
+import { trailDetail } from '../../test/support/change-events.js';
 
 const summary = (items: AccountSummaryRecord[]) => ({ summary: collected('iam:GetAccountSummary', items, 'global') });
 const only = (items: AccountSummaryRecord[]) => {
@@ -79,5 +81,12 @@ describe('aws-root-mfa', () => {
     const result = only([]);
     expect(result.status).toBe('ERROR');
     expect(result.message).toContain('no SummaryMap');
+  });
+});
+
+describe('aws-root-mfa change events', () => {
+  it('re-reads the account summary when an MFA device is deactivated', () => {
+    expect(affectedBy(control, trailDetail('iam.amazonaws.com', 'DeactivateMFADevice', { serialNumber: 'arn:aws:iam::111122223333:mfa/root-account-mfa-device' }))).toEqual({});
+    expect(affectedBy(control, trailDetail('iam.amazonaws.com', 'CreateLoginProfile', { userName: 'a' }))).toBeUndefined();
   });
 });

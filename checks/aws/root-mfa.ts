@@ -10,6 +10,10 @@ export default defineControl({
   severity: 'critical',
   hipaa: ['164.312(d)'],
   scope: 'account',
+  changeEvents: {
+    // IAM is global: its events arrive in us-east-1 and re-read the account.
+    cloudTrail: { events: [{ source: 'iam.amazonaws.com', names: ['EnableMFADevice', 'DeactivateMFADevice', 'DeleteVirtualMFADevice'] }] },
+  },
   description:
     'The root user can do anything in the account, including close it, and no policy restricts it; it must have an MFA device. An account whose root credentials were removed through AWS Organizations centralized root access (no root password, no root access keys) passes: its root user cannot sign in.',
   remediation: {

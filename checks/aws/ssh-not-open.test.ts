@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import control from './ssh-not-open.js';
 import { ACCOUNT, collected, judge, statuses } from '../../test/support/checks.js';
 import type { NetworkInterfaceRecord, PrefixListRecord, SecurityGroupRecord } from '../../providers/aws/datasets.js';
+import { affectedBy } from '../../core/change-events.js';
+import { trailDetail } from '../../test/support/change-events.js';
 
 const groups = (items: SecurityGroupRecord[]) => ({ securityGroups: collected('ec2:DescribeSecurityGroups', items, 'eu-west-1') });
 const enis = (items: NetworkInterfaceRecord[]) => ({ networkInterfaces: collected('ec2:DescribeNetworkInterfaces', items, 'eu-west-1') });
@@ -316,5 +318,22 @@ describe('aws-ssh-not-open', () => {
     );
     expect(statuses(results)).toEqual({ 'sg-open': 'FAIL', 'sg-closed': 'PASS', 'sg-shared': 'PASS' });
     expect(results[2]?.resource.uid).toBe('arn:aws:ec2:eu-west-1:444455556666:security-group/sg-shared');
+  });
+});
+
+describe('aws-ssh-not-open change events', () => {
+  it('re-reads the group a rule change names, in the request or only in the response', () => {
+    expect(affectedBy(control, trailDetail('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', { groupId: 'sg-0a1' }))).toEqual({ resourceKind: 'ec2:security-group', resourceIds: ['sg-0a1'] });
+    const byName = trailDetail('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress', { groupName: 'web' }, { securityGroupRuleSet: { items: [{ groupId: 'sg-0b2' }, { groupId: 'sg-0b2' }] } });
+    expect(affectedBy(control, byName)?.resourceIds).toEqual(['sg-0b2']);
+    expect(affectedBy(control, trailDetail('ec2.amazonaws.com', 'ModifySecurityGroupRules', { ModifySecurityGroupRulesRequest: { GroupId: 'sg-0c3' } }))?.resourceIds).toEqual(['sg-0c3']);
+    expect(affectedBy(control, trailDetail('ec2.amazonaws.com', 'RevokeSecurityGroupIngress', { groupId: 'sg-0d4' }))?.resourceIds).toEqual(['sg-0d4']);
+    expect(affectedBy(control, trailDetail('ec2.amazonaws.com', 'ModifyNetworkInterfaceAttribute', { groupSet: { items: [{ groupId: 'sg-1' }, { groupId: 'sg-2' }] } }))?.resourceIds).toEqual(['sg-1', 'sg-2']);
+  });
+
+  it('re-reads the whole region for a prefix list change, and ignores calls that change nothing it judges', () => {
+    expect(affectedBy(control, trailDetail('ec2.amazonaws.com', 'ModifyManagedPrefixList', { ModifyManagedPrefixListRequest: { PrefixListId: 'pl-1' } }))).toEqual({});
+    expect(affectedBy(control, trailDetail('ec2.amazonaws.com', 'CreateVolume'))).toBeUndefined();
+    expect(affectedBy(control, trailDetail('rds.amazonaws.com', 'AuthorizeSecurityGroupIngress', { groupId: 'sg-1' }))).toBeUndefined();
   });
 });

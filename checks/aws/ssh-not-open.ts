@@ -4,6 +4,7 @@ import type { NetworkInterfaceRecord } from '../../providers/aws/datasets.js';
 import { ec2NetworkInterfaces, ec2PrefixLists, ec2SecurityGroups } from '../../providers/aws/datasets.js';
 import { describePrefixList, describeRule, openFamiliesLabel, prefixListEvidence, prefixListIndex, tcpPortExposure, unevaluatedReason, type PortExposure } from './support/ingress.js';
 import { awsResource, ec2Arn } from './support/resources.js';
+import { idsAt } from '../../core/change-events.js';
 
 const SSH_PORT = 22;
 /** Interfaces named in a message / quoted in evidence; the rest are counted. */
@@ -51,6 +52,23 @@ export default defineControl({
   severity: 'high',
   hipaa: ['164.312(a)(1)', '164.312(e)(1)'],
   scope: 'region',
+  changeEvents: {
+    cloudTrail: {
+      resourceKind: 'ec2:security-group',
+      events: [
+        {
+          source: 'ec2.amazonaws.com',
+          names: ['AuthorizeSecurityGroupIngress', 'RevokeSecurityGroupIngress', 'DeleteSecurityGroup'],
+          resourceIds: idsAt('requestParameters.groupId', 'responseElements.securityGroupRuleSet.items.*.groupId'),
+        },
+        { source: 'ec2.amazonaws.com', names: ['ModifySecurityGroupRules'], resourceIds: idsAt('requestParameters.ModifySecurityGroupRulesRequest.GroupId') },
+        // The groups an interface now carries: their severity depends on the interfaces they are on.
+        { source: 'ec2.amazonaws.com', names: ['ModifyNetworkInterfaceAttribute'], resourceIds: idsAt('requestParameters.groupSet.items.*.groupId') },
+        // A prefix list may be on any number of groups: the region is re-read.
+        { source: 'ec2.amazonaws.com', names: ['ModifyManagedPrefixList', 'RestoreManagedPrefixListVersion'] },
+      ],
+    },
+  },
   description:
     'No security group may admit the whole internet (IPv4 or IPv6, in one CIDR or split across several) to TCP port 22, whether by a TCP rule whose port range includes 22 or by an all-traffic rule. A customer-managed prefix list a rule references counts as its entries (read with GetManagedPrefixListEntries), pooled with the other CIDRs; an AWS-managed list (com.amazonaws.*) holds a service\'s address ranges and is not the internet. A group whose only other sources are prefix lists whose entries could not be read is ERROR, not PASS. Severity is raised to critical when the group is on a network interface the internet can reach (a public IPv4 address or an IPv6 address in the open family), and lowered to medium when the group is on no network interface at all.',
   remediation: {

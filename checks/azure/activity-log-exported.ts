@@ -72,6 +72,8 @@ export default defineControl({
   severity: 'high',
   hipaa: ['164.312(b)'],
   scope: 'account',
+  // Designed, not wired yet (README: Change-driven scans).
+  changeEvents: { eventGrid: { resourceTypes: ['Microsoft.Insights/diagnosticSettings'] } },
   description:
     'Azure keeps a subscription\'s activity log (every create, update and delete through Resource Manager, and security alerts) for 90 days only. A subscription diagnostic setting must export at least the Administrative, Alert, Policy and Security categories, as CIS Microsoft Azure Foundations Benchmark 5.1.2 requires (or the allLogs category group), to a Log Analytics workspace, storage account, event hub or partner solution, so audit records outlive that window. A category counts when it is enabled in a setting that has a destination; categories may be split across settings. Legacy log profiles, which Microsoft is retiring, are not counted.',
   remediation: {

@@ -180,6 +180,8 @@ export default defineControl({
   severity: 'critical',
   hipaa: ['164.312(a)(1)'],
   scope: 'account',
+  // Designed, not wired yet (README: Change-driven scans).
+  changeEvents: { eventGrid: { resourceTypes: ['Microsoft.Sql/servers', 'Microsoft.Sql/servers/firewallRules', 'Microsoft.DBforPostgreSQL/flexibleServers', 'Microsoft.DBforMySQL/flexibleServers'] } },
   description:
     'Azure SQL servers and PostgreSQL and MySQL flexible servers must not be reachable from the internet. A server passes when public network access is disabled or it is VNet-integrated (private access). With public network access enabled it fails: critical when its firewall rules together admit every public IPv4 address (0.0.0.0–255.255.255.255, or ranges that add up to it), medium otherwise. The 0.0.0.0–0.0.0.0 rule ("Allow Azure services and resources to access this server") admits any Azure customer\'s resources, not the whole internet, so it counts as medium. SQL servers secured by a network security perimeter are not assessable from the server alone.',
   remediation: {

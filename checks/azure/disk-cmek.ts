@@ -26,6 +26,8 @@ export default defineControl({
   severity: 'medium',
   hipaa: ['164.312(a)(2)(iv)'],
   scope: 'account',
+  // Designed, not wired yet (README: Change-driven scans).
+  changeEvents: { eventGrid: { resourceTypes: ['Microsoft.Compute/disks'] } },
   description:
     'Azure encrypts every managed disk at rest (server-side encryption with platform-managed keys), so no disk is stored in clear; this control is about who owns the key. A disk passes when it is encrypted with a customer-managed key held in your Key Vault through a disk encryption set (EncryptionAtRestWithCustomerKey, or double encryption EncryptionAtRestWithPlatformAndCustomerKeys), as a confidential VM disk encrypted with a customer key, or with Azure Disk Encryption inside the guest. A disk on platform-managed keys only fails: you cannot revoke or rotate that key or prove who can use it. Unattached disks are judged too: their data is still there.',
   remediation: {

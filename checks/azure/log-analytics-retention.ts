@@ -17,6 +17,8 @@ export default defineControl({
   severity: 'medium',
   hipaa: ['164.312(b)', '164.316(b)(2)(i)'],
   scope: 'account',
+  // Designed, not wired yet (README: Change-driven scans).
+  changeEvents: { eventGrid: { resourceTypes: ['Microsoft.OperationalInsights/workspaces'] } },
   description:
     'Every Log Analytics workspace must keep data for at least the configured minimum (minLogRetentionDays: 365 by default, 2190 days in the hipaa-6y profile). The workspace retention (retentionInDays) defaults to 30 days when unset; the Free tier keeps 7 days whatever it says; and the immediatePurgeDataOn30Days feature deletes data after 30 days. Individual tables can keep data longer (total retention with long-term retention, up to 12 years); Ward judges the workspace default that every table inherits.',
   remediation: {

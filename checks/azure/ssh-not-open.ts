@@ -19,6 +19,8 @@ export default defineControl({
   severity: 'high',
   hipaa: ['164.312(a)(1)', '164.312(e)(1)'],
   scope: 'account',
+  // Designed, not wired yet (README: Change-driven scans).
+  changeEvents: { eventGrid: { resourceTypes: ['Microsoft.Network/networkSecurityGroups', 'Microsoft.Network/networkSecurityGroups/securityRules'] } },
   description:
     'No network security group may let the internet reach TCP port 22: an inbound Allow rule whose protocol is TCP or any, whose destination ports include 22 (a single port, a range such as 20-30, a list, or *), and whose sources are the internet (*, Any, Internet, 0.0.0.0/0, ::/0, or address ranges that add up to every public address). Rules are read in priority order, so an Allow fully shadowed by a higher-priority Deny passes; service tags other than Internet and application security groups are not the internet. Severity is high for a group attached to a subnet or network interface and medium for an unattached one.',
   remediation: {

@@ -11,6 +11,8 @@ export default defineControl({
   severity: 'critical',
   hipaa: ['164.312(a)(1)'],
   scope: 'account',
+  // Designed, not wired yet (README: Change-driven scans).
+  changeEvents: { assetFeed: { assetTypes: ['sqladmin.googleapis.com/Instance'], contentType: 'RESOURCE' } },
   description:
     'A Cloud SQL instance with a public IPv4 address (settings.ipConfiguration.ipv4Enabled, or a PRIMARY address) accepts connections from its authorized networks. It is critical when those networks add up to the whole internet (0.0.0.0/0, or ranges that together cover it): anyone can reach the database and try credentials. A public IP with narrower authorized networks, or with none (only the Cloud SQL Auth Proxy and connectors can use it), is medium. Instances with only a private IP or Private Service Connect pass; authorized networks on an instance without a public IP admit nothing.',
   remediation: {

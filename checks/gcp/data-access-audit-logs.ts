@@ -43,6 +43,8 @@ export default defineControl({
   severity: 'high',
   hipaa: ['164.312(b)'],
   scope: 'account',
+  // Designed, not wired yet (README: Change-driven scans).
+  changeEvents: { assetFeed: { assetTypes: ['cloudresourcemanager.googleapis.com/Project'], contentType: 'IAM_POLICY' } },
   description:
     'Admin Activity audit logs are always on, but Data Access audit logs (who read or changed which data) are off by default for almost every service. The project\'s effective audit configuration (its own IAM policy plus those of every folder and the organisation above it, which it inherits) must enable DATA_READ and DATA_WRITE for allServices; configs for single services do not cover the others. An allServices config that exempts principals (exemptedMembers) fails too, naming them, since their data access is never logged: CIS Google Cloud Platform Foundation Benchmark 2.1 requires Data Access logging for all services and all users, with no exemptions. When the project does not enable them itself and an ancestor\'s policy cannot be read, the result is ERROR, not FAIL.',
   remediation: {

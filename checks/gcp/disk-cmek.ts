@@ -23,6 +23,8 @@ export default defineControl({
   severity: 'medium',
   hipaa: ['164.312(a)(2)(iv)'],
   scope: 'account',
+  // Designed, not wired yet (README: Change-driven scans).
+  changeEvents: { assetFeed: { assetTypes: ['compute.googleapis.com/Disk'], contentType: 'RESOURCE' } },
   description:
     'Google Cloud encrypts every persistent disk at rest with Google-managed keys, so no disk is stored unencrypted; this control is about key ownership. Each disk must be encrypted with a customer-managed key in Cloud KMS (CMEK) or a customer-supplied key (CSEK), so that the organisation decides who may use the key, audits its use, rotates it, and can make the data unreadable by disabling or destroying it.',
   remediation: {

@@ -16,6 +16,8 @@ export default defineControl({
   severity: 'medium',
   hipaa: ['164.312(b)', '164.316(b)(2)(i)'],
   scope: 'account',
+  // Designed, not wired yet (README: Change-driven scans).
+  changeEvents: { assetFeed: { assetTypes: ['logging.googleapis.com/LogBucket'], contentType: 'RESOURCE' } },
   description:
     'Every Cloud Logging log bucket must keep logs for at least the configured minimum (minLogRetentionDays: 365 by default, 2190 days in the hipaa-6y profile). The _Default bucket keeps logs for 30 days unless changed, and a retentionDays of 0 or unset means that default. The _Required bucket keeps its logs for a fixed 400 days: below the threshold it is reported NOT_ASSESSABLE, since only a copy routed elsewhere by a sink (not read here) can keep those logs longer.',
   remediation: {

@@ -31,6 +31,8 @@ export default defineControl({
   severity: 'medium',
   hipaa: ['164.312(d)'],
   scope: 'account',
+  // Designed, not wired yet (README: Change-driven scans).
+  changeEvents: { assetFeed: { assetTypes: ['compute.googleapis.com/Project', 'compute.googleapis.com/Instance'], contentType: 'RESOURCE' } },
   description:
     'Project metadata must set enable-oslogin-2fa to TRUE (with OS Login itself on, enable-oslogin TRUE), so that SSH to every VM in the project asks OS Login users for a second factor. Values are read as the guest environment does: "true" in any letter case. Instance metadata can override the project value for a single VM; it is not read here. Whether users have 2-step verification at all is a Google Workspace / Cloud Identity setting that Cloud Asset Inventory does not show: Ward reports it as NOT_ASSESSABLE for every project, never as a pass.',
   remediation: {

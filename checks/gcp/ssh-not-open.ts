@@ -76,6 +76,8 @@ export default defineControl({
   severity: 'high',
   hipaa: ['164.312(a)(1)', '164.312(e)(1)'],
   scope: 'account',
+  // Designed, not wired yet (README: Change-driven scans).
+  changeEvents: { assetFeed: { assetTypes: ['compute.googleapis.com/Firewall'], contentType: 'RESOURCE' } },
   description:
     'No enabled INGRESS allow rule may admit the whole internet (all of IPv4 or all of IPv6, in one range or split across several, or the implied 0.0.0.0/0 of a rule with no source) to TCP port 22, whether through tcp with 22 in its ports or a port range, tcp with no ports, or the "all" protocol. Allow rules on the same network and targets add up; a deny rule for port 22 at the same or a higher precedence, applying to the same instances, takes its ranges away. Disabled and EGRESS rules admit nothing. Hierarchical and network firewall policies (evaluated first) are not read by this control.',
   remediation: {

@@ -1,11 +1,13 @@
 // The store's layout, shared by every backend:
 //   scans/<scanId>.json                 every scan document, kept as history
+//   changes/<scanId>.json               change-driven scans (issue 18): partial, kept apart so that
+//                                       reports, which read scans/, only ever see whole scans
 //   state/<provider>/<account>.json     per account: each finding's lifecycle, the latest ERROR
 //                                       results and the alerts not yet delivered
 // One atomic write per account carries the lifecycle and the alerts it produced together, so a
 // crash can never record a change without its alert, or an alert without its change.
 
-import { advanceLifecycle, alertKey, type LifecycleResult, type PendingAlert, type TrackedFinding } from '../lifecycle.js';
+import { advanceLifecycle, alertKey, withinScanScope, type LifecycleResult, type PendingAlert, type TrackedFinding } from '../lifecycle.js';
 import type { Finding, Provider, ScanDocument } from '../model.js';
 import type { BlobStore } from './blob.js';
 
@@ -28,6 +30,7 @@ export interface RecordOutcome {
 }
 
 export const scanKey = (scanId: string): string => `scans/${scanId}.json`;
+export const changeScanKey = (scanId: string): string => `changes/${scanId}.json`;
 export const stateKey = (provider: Provider, account: string): string => `state/${provider}/${account}.json`;
 
 export class ScanStore {
@@ -39,6 +42,20 @@ export class ScanStore {
    */
   async recordScan(scan: ScanDocument): Promise<RecordOutcome> {
     await this.blobs.write(scanKey(scan.scanId), JSON.stringify(scan));
+    return this.advanceStates(scan);
+  }
+
+  /**
+   * Stores a change-driven scan (one with `partial` scopes) under changes/ and advances the lifecycle
+   * of what it read, and of nothing else.
+   */
+  async recordChangeScan(scan: ScanDocument): Promise<RecordOutcome> {
+    if (scan.partial === undefined) throw new Error(`scan ${scan.scanId} is not a change-driven scan (no partial scopes)`);
+    await this.blobs.write(changeScanKey(scan.scanId), JSON.stringify(scan));
+    return this.advanceStates(scan);
+  }
+
+  private async advanceStates(scan: ScanDocument): Promise<RecordOutcome> {
     const outcome: RecordOutcome = { counts: { new: 0, reopened: 0, resolved: 0, open: 0 }, skipped: [] };
     for (const target of scan.targets) {
       let counts: LifecycleResult['counts'] | undefined;
@@ -54,7 +71,11 @@ export class ScanStore {
           scanId: scan.scanId,
           updatedAt: scan.finishedAt,
           tracked: result.tracked,
-          errors: scan.results.filter((f) => f.status === 'ERROR' && f.provider === target.provider && f.account === target.account),
+          // A partial scan replaces only the errors of the scopes it read.
+          errors: [
+            ...(scan.partial === undefined ? [] : (previous?.errors ?? []).filter((f) => !withinScanScope(scan, f))),
+            ...scan.results.filter((f) => f.status === 'ERROR' && f.provider === target.provider && f.account === target.account),
+          ],
           pendingAlerts: [...(previous?.pendingAlerts ?? []), ...result.alerts],
         };
         return JSON.stringify(state);

@@ -5,6 +5,7 @@ import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { ResourceKind } from '../../core/change-events.js';
 import type { DatasetDef } from '../../core/control.js';
 import type { ProviderPlan, ReadFailure, RegionList, TargetOpening, TargetSession } from '../../core/engine.js';
 import type { ReadIdentity } from '../../core/model.js';
@@ -97,6 +98,12 @@ class AwsTargetSession implements TargetSession {
       clients: this.clients,
       memo: (key, load) => this.memos.get(key, load),
     });
+  }
+
+  collectResources(dataset: DatasetDef<unknown>, region: string, kind: ResourceKind, ids: readonly string[]): Promise<unknown[]> | undefined {
+    const narrow = AWS_FETCHERS.get(dataset.key)?.narrow?.[kind];
+    if (narrow === undefined) return undefined;
+    return narrow({ account: this.account, region, clients: this.clients, memo: (key, load) => this.memos.get(key, load) }, ids);
   }
 
   describeFailure(error: unknown, api: string): ReadFailure {

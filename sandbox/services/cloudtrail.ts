@@ -48,7 +48,7 @@ function trailJson(t: TrailModel): JsonObject {
 
 const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[a-zA-Z0-9._-]+$/;
 
-function findTrail(ctx: CallContext, nameOrArn: string | undefined): TrailModel {
+export function findTrail(ctx: CallContext, nameOrArn: string | undefined): TrailModel {
   if (nameOrArn === undefined || nameOrArn === '') throw new AwsError('InvalidTrailNameException', 'Trail name or ARN can only contain uppercase letters, lowercase letters, numbers, periods (.), hyphens (-), and underscores (_).', 400);
   let trail: TrailModel | undefined;
   if (nameOrArn.startsWith('arn:')) {

@@ -68,7 +68,7 @@ const describeRegions: XmlHandler = (ctx, params) => {
   return list('regionInfo', 'item', regions, (r) => leaf('regionName', r.name) + leaf('regionEndpoint', `ec2.${r.name}.amazonaws.com`) + leaf('optInStatus', r.optInStatus));
 };
 
-function volumeXml(v: VolumeModel): string {
+export function volumeXml(v: VolumeModel): string {
   return (
     leaf('volumeId', v.VolumeId) +
     leaf('size', v.Size) +

@@ -55,7 +55,7 @@ beforeAll(async () => {
 describe('serverless package (CloudFormation template)', () => {
   it('runs every function on nodejs24.x, arm64, with the scan daily and the report on Monday 08:00 UTC', () => {
     const functions = byType('AWS::Lambda::Function');
-    expect(functions.map(([name]) => name).sort()).toEqual(['DownloadLambdaFunction', 'ReportLambdaFunction', 'ScanLambdaFunction', 'ScanTargetLambdaFunction', 'SweepRunsLambdaFunction']);
+    expect(functions.map(([name]) => name).sort()).toEqual(['ChangeScanLambdaFunction', 'DownloadLambdaFunction', 'ReportLambdaFunction', 'ScanLambdaFunction', 'ScanTargetLambdaFunction', 'SweepRunsLambdaFunction']);
     for (const [, fn] of functions) {
       expect(fn.Properties['Runtime']).toBe('nodejs24.x');
       expect(fn.Properties['Architectures']).toEqual(['arm64']);
@@ -63,7 +63,7 @@ describe('serverless package (CloudFormation template)', () => {
       const variables = (fn.Properties['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
       expect(Object.keys(variables).filter((name) => /WARNING_DISABLED|NO_WARNINGS|NODE_OPTIONS/.test(name))).toEqual([]);
     }
-    const schedules = Object.fromEntries(byType('AWS::Events::Rule').map(([name, r]) => [name, r.Properties['ScheduleExpression']]));
+    const schedules = Object.fromEntries(byType('AWS::Events::Rule').filter(([, r]) => r.Properties['ScheduleExpression'] !== undefined).map(([name, r]) => [name, r.Properties['ScheduleExpression']]));
     expect(schedules).toEqual({ ScanEventsRuleSchedule1: 'cron(0 6 * * ? *)', ReportEventsRuleSchedule1: 'cron(0 8 ? * MON *)', SweepRunsEventsRuleSchedule1: 'rate(15 minutes)' });
   });
 
@@ -72,13 +72,36 @@ describe('serverless package (CloudFormation template)', () => {
     expect(queue['RedrivePolicy']).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['TargetDeadLetterQueue', 'Arn'] }, maxReceiveCount: 3 });
     expect(queue['KmsMasterKeyId']).toEqual({ Ref: 'StoreKey' });
     expect(queue['VisibilityTimeout']).toBeGreaterThanOrEqual(900 * 6);
-    const [[, mapping] = []] = byType('AWS::Lambda::EventSourceMapping');
+    const [, mapping] = byType('AWS::Lambda::EventSourceMapping').find(([name]) => name.startsWith('ScanTarget')) ?? [];
     expect(mapping?.Properties).toMatchObject({
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 20 },
       FunctionName: { 'Fn::GetAtt': ['ScanTargetLambdaFunction', 'Arn'] },
     });
+  });
+
+  it('routes the CloudTrail events the controls declare to the changeScan function through an encrypted, batching queue (issue 18)', () => {
+    const rule = resources['ChangeEventsRule']?.Properties ?? {};
+    const generated = JSON.parse(readFileSync(join(ROOT, 'deploy', 'generated', 'change-events.json'), 'utf8')) as { pattern: unknown };
+    expect(rule['EventPattern']).toEqual(generated.pattern);
+    expect(rule['EventPattern']).toMatchObject({ 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventName: expect.arrayContaining(['AuthorizeSecurityGroupIngress', 'CreateVolume', 'StopLogging', 'PutRetentionPolicy']) } });
+    expect(rule['Targets']).toEqual([{ Id: 'change-queue', Arn: { 'Fn::GetAtt': ['ChangeQueue', 'Arn'] } }]);
+    const queue = resources['ChangeQueue']?.Properties ?? {};
+    expect(queue['KmsMasterKeyId']).toEqual({ Ref: 'StoreKey' });
+    expect(queue['RedrivePolicy']).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['ChangeDeadLetterQueue', 'Arn'] }, maxReceiveCount: 3 });
+    const sends = (resources['ChangeQueuePolicy']?.Properties['PolicyDocument'] as { Statement: Array<Statement & { Condition: unknown }> }).Statement;
+    expect(sends).toEqual([expect.objectContaining({ Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['ChangeEventsRule', 'Arn'] } } } })]);
+    const [, mapping] = byType('AWS::Lambda::EventSourceMapping').find(([name]) => name.startsWith('ChangeScan')) ?? [];
+    expect(mapping?.Properties).toMatchObject({
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 20,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FunctionName: { 'Fn::GetAtt': ['ChangeScanLambdaFunction', 'Arn'] },
+    });
+    // Cross-account events only from the organisation named; by default none.
+    expect(resources['ChangeEventsBusPolicy']).toMatchObject({ Condition: 'ChangeEventsFromOrganization' });
+    expect(conditions['ChangeEventsFromOrganization']).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
   });
 
   it('keeps the store encrypted with KMS, versioned, object-locked, never public and TLS-only', () => {
@@ -133,13 +156,13 @@ describe('serverless package (CloudFormation template)', () => {
     }
   });
 
-  it('lets only the report role write evidence: the scan role writes scans/, state/ and runs/ only (issue 20, item 9)', () => {
+  it('lets only the report role write evidence: the scan role writes scans/, state/, runs/ and changes/ only (issue 20, item 9)', () => {
     const writes = (role: string) =>
       statementsOf(role)
         .filter((st) => st.Effect === 'Allow' && actionsOf(st).some((a) => a.startsWith('s3:Put')))
         .flatMap((st) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]))
         .map((r) => JSON.stringify(r));
-    expect(writes('ScanRole')).toEqual(['scans', 'state', 'runs'].map((prefix) => JSON.stringify({ 'Fn::Sub': `\${StoreBucket.Arn}/ward/${prefix}/*` })));
+    expect(writes('ScanRole')).toEqual(['scans', 'state', 'runs', 'changes'].map((prefix) => JSON.stringify({ 'Fn::Sub': `\${StoreBucket.Arn}/ward/${prefix}/*` })));
     expect(writes('ReportRole').sort()).toEqual(
       ['reports', 'bundles', 'summaries'].map((p) => JSON.stringify({ 'Fn::Sub': `\${StoreBucket.Arn}/ward/${p}/*` })).sort(),
     );
@@ -183,6 +206,20 @@ describe('serverless package (CloudFormation template)', () => {
     expect(trust?.Condition['ArnLike']).toBeUndefined();
     expect(trust?.Condition['ArnEquals']).toEqual({ 'aws:PrincipalArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${WardAccountId}:role/${WardScanRoleName}' } });
     expect(resources['ScanRole']?.Properties['RoleName']).toBe('ward-test-scan-us-east-1');
+  });
+
+  it('member accounts forward exactly the change events Ward’s own rule matches, to Ward’s bus only (issue 18)', () => {
+    type Member = { Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, unknown> }>; Parameters: Record<string, unknown> };
+    const member = parse(readFileSync(join(ROOT, 'deploy', 'member-role.yml'), 'utf8')) as Member;
+    const rule = member.Resources['WardChangeForwardingRule'];
+    expect(rule?.Properties['EventPattern']).toEqual(resources['ChangeEventsRule']?.Properties['EventPattern']);
+    const bus = { 'Fn::Sub': 'arn:${AWS::Partition}:events:${WardRegion}:${WardAccountId}:event-bus/default' };
+    expect(rule?.Properties['Targets']).toEqual([{ Id: 'ward', Arn: bus, RoleArn: { 'Fn::GetAtt': ['WardChangeForwarderRole', 'Arn'] } }]);
+    const forwarder = member.Resources['WardChangeForwarderRole']?.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Statement[] } }>;
+    expect(forwarder.flatMap((p) => p.PolicyDocument.Statement)).toEqual([{ Sid: 'PutOnWardBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: bus }]);
+    // The read role is unchanged: change-driven scans read with the same actions as scans.
+    const readRole = member.Resources['WardReadOnlyRole']?.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Statement[] } }>;
+    expect(readRole.flatMap((p) => p.PolicyDocument.Statement).flatMap(actionsOf).sort()).toEqual(awsReadActions(ALL_CONTROLS).sort());
   });
 
   it('alarms on a non-empty dead-letter queue and sends failed scheduled runs to the operator topic (item 11)', () => {

@@ -3,6 +3,7 @@ import {
   DescribeSecurityGroupsResult$,
   DescribeVolumesResult$,
   GetEbsEncryptionByDefaultCommand,
+  type EC2Client,
   paginateDescribeManagedPrefixLists,
   paginateDescribeNetworkInterfaces,
   paginateDescribeSecurityGroups,
@@ -13,7 +14,7 @@ import { ebsDefaultEncryption, ec2NetworkInterfaces, ec2PrefixLists, ec2Security
 import type { NetworkInterfaceRecord, PrefixListRecord, SecurityGroupRecord, VolumeRecord } from '../datasets.js';
 import type { LeanList } from '../lean-xml.js';
 import { guardPages } from '../../../core/limits.js';
-import { fetcher, pick } from './fetcher.js';
+import { chunks, fetcher, pick } from './fetcher.js';
 
 const VOLUME_FIELDS = ['VolumeId', 'Encrypted', 'KmsKeyId', 'State', 'Size', 'VolumeType', 'AvailabilityZone', 'Attachments', 'Tags'] as const;
 const GROUP_FIELDS = ['GroupId', 'GroupName', 'VpcId', 'OwnerId', 'IpPermissions', 'Tags'] as const;
@@ -37,27 +38,49 @@ export const EC2_LEAN_LISTS: readonly LeanList[] = [
   { output: DescribeNetworkInterfacesResult$, list: 'NetworkInterfaces', fields: INTERFACE_FIELDS },
 ];
 
+type Filters = { Filters?: Array<{ Name: string; Values: string[] }> };
+
+async function readVolumes(client: EC2Client, input: Filters): Promise<VolumeRecord[]> {
+  const items: VolumeRecord[] = [];
+  for await (const page of guardPages('ec2:DescribeVolumes', paginateDescribeVolumes({ client, pageSize: 500 }, input), (p) => p.NextToken)) {
+    for (const volume of page.Volumes ?? []) items.push(pick(volume, VOLUME_FIELDS));
+  }
+  return items;
+}
+
+async function readGroups(client: EC2Client, input: Filters): Promise<SecurityGroupRecord[]> {
+  const items: SecurityGroupRecord[] = [];
+  for await (const page of guardPages('ec2:DescribeSecurityGroups', paginateDescribeSecurityGroups({ client, pageSize: 1000 }, input), (p) => p.NextToken)) {
+    for (const group of page.SecurityGroups ?? []) items.push(pick(group, GROUP_FIELDS));
+  }
+  return items;
+}
+
+async function readInterfaces(client: EC2Client, input: Filters): Promise<NetworkInterfaceRecord[]> {
+  const items: NetworkInterfaceRecord[] = [];
+  for await (const page of guardPages('ec2:DescribeNetworkInterfaces', paginateDescribeNetworkInterfaces({ client, pageSize: 1000 }, input), (p) => p.NextToken)) {
+    for (const eni of page.NetworkInterfaces ?? []) items.push(pick(eni, INTERFACE_FIELDS));
+  }
+  return items;
+}
+
 export const ec2Fetchers = [
-  fetcher(ec2Volumes, async ({ clients, region }) => {
-    const items: VolumeRecord[] = [];
-    for await (const page of guardPages('ec2:DescribeVolumes', paginateDescribeVolumes({ client: clients.ec2(region), pageSize: 500 }, {}), (p) => p.NextToken)) {
-      for (const volume of page.Volumes ?? []) items.push(pick(volume, VOLUME_FIELDS));
-    }
-    return items;
-  }),
+  fetcher(
+    ec2Volumes,
+    async ({ clients, region }) => readVolumes(clients.ec2(region), {}),
+    { 'ec2:volume': async ({ clients, region }, ids) => (await Promise.all(chunks(ids).map((part) => readVolumes(clients.ec2(region), { Filters: [{ Name: 'volume-id', Values: part }] })))).flat() },
+  ),
 
   fetcher(ebsDefaultEncryption, async ({ clients, region }) => {
     const response = await clients.ec2(region).send(new GetEbsEncryptionByDefaultCommand({}));
     return [pick(response, ['EbsEncryptionByDefault'])];
   }),
 
-  fetcher(ec2SecurityGroups, async ({ clients, region }) => {
-    const items: SecurityGroupRecord[] = [];
-    for await (const page of guardPages('ec2:DescribeSecurityGroups', paginateDescribeSecurityGroups({ client: clients.ec2(region), pageSize: 1000 }, {}), (p) => p.NextToken)) {
-      for (const group of page.SecurityGroups ?? []) items.push(pick(group, GROUP_FIELDS));
-    }
-    return items;
-  }),
+  fetcher(
+    ec2SecurityGroups,
+    async ({ clients, region }) => readGroups(clients.ec2(region), {}),
+    { 'ec2:security-group': async ({ clients, region }, ids) => (await Promise.all(chunks(ids).map((part) => readGroups(clients.ec2(region), { Filters: [{ Name: 'group-id', Values: part }] })))).flat() },
+  ),
 
   fetcher(ec2PrefixLists, async ({ clients, region }) => {
     const client = clients.ec2(region);
@@ -78,11 +101,10 @@ export const ec2Fetchers = [
     return items;
   }),
 
-  fetcher(ec2NetworkInterfaces, async ({ clients, region }) => {
-    const items: NetworkInterfaceRecord[] = [];
-    for await (const page of guardPages('ec2:DescribeNetworkInterfaces', paginateDescribeNetworkInterfaces({ client: clients.ec2(region), pageSize: 1000 }, {}), (p) => p.NextToken)) {
-      for (const eni of page.NetworkInterfaces ?? []) items.push(pick(eni, INTERFACE_FIELDS));
-    }
-    return items;
-  }),
+  fetcher(
+    ec2NetworkInterfaces,
+    async ({ clients, region }) => readInterfaces(clients.ec2(region), {}),
+    // The interfaces that carry the groups: what the group's severity depends on.
+    { 'ec2:security-group': async ({ clients, region }, ids) => (await Promise.all(chunks(ids).map((part) => readInterfaces(clients.ec2(region), { Filters: [{ Name: 'group-id', Values: part }] })))).flat() },
+  ),
 ];

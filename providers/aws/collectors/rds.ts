@@ -1,9 +1,9 @@
-import { DBClusterMessage$, DBInstanceMessage$, paginateDescribeDBClusters, paginateDescribeDBInstances } from '@aws-sdk/client-rds';
+import { DBClusterMessage$, DBInstanceMessage$, paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient } from '@aws-sdk/client-rds';
 import { rdsClusters, rdsInstances } from '../datasets.js';
 import type { DbClusterRecord, DbInstanceRecord } from '../datasets.js';
 import type { LeanList } from '../lean-xml.js';
 import { guardPages } from '../../../core/limits.js';
-import { fetcher, pick } from './fetcher.js';
+import { chunks, fetcher, pick } from './fetcher.js';
 
 const INSTANCE_FIELDS = [
   'DBInstanceIdentifier',
@@ -27,14 +27,21 @@ export const RDS_LEAN_LISTS: readonly LeanList[] = [
   { output: DBClusterMessage$, list: 'DBClusters', fields: CLUSTER_FIELDS },
 ];
 
+async function readInstances(client: RDSClient, input: { Filters?: Array<{ Name: string; Values: string[] }> }): Promise<DbInstanceRecord[]> {
+  const items: DbInstanceRecord[] = [];
+  for await (const page of guardPages('rds:DescribeDBInstances', paginateDescribeDBInstances({ client, pageSize: 100 }, input), (p) => p.Marker)) {
+    for (const instance of page.DBInstances ?? []) items.push(pick(instance, INSTANCE_FIELDS));
+  }
+  return items;
+}
+
 export const rdsFetchers = [
-  fetcher(rdsInstances, async ({ clients, region }) => {
-    const items: DbInstanceRecord[] = [];
-    for await (const page of guardPages('rds:DescribeDBInstances', paginateDescribeDBInstances({ client: clients.rds(region), pageSize: 100 }, {}), (p) => p.Marker)) {
-      for (const instance of page.DBInstances ?? []) items.push(pick(instance, INSTANCE_FIELDS));
-    }
-    return items;
-  }),
+  fetcher(
+    rdsInstances,
+    async ({ clients, region }) => readInstances(clients.rds(region), {}),
+    // A filter, not DBInstanceIdentifier: an instance that is gone is absent, not a DBInstanceNotFound error.
+    { 'rds:db-instance': async ({ clients, region }, ids) => (await Promise.all(chunks(ids).map((part) => readInstances(clients.rds(region), { Filters: [{ Name: 'db-instance-id', Values: part }] })))).flat() },
+  ),
 
   fetcher(rdsClusters, async ({ clients, region }) => {
     const items: DbClusterRecord[] = [];
