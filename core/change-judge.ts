@@ -4,7 +4,7 @@
 
 import type { ResourceKind } from './change-events.js';
 import type { AnyControl, Collected, DatasetDef, EvaluationContext } from './control.js';
-import { buildFinding, failureOf, GLOBAL_REGION, scopeError, type ReadFailure, type TargetSession } from './engine.js';
+import { buildFinding, failureOf, GLOBAL_REGION, incompleteGap, scopeError, type ReadFailure, type TargetSession } from './engine.js';
 import { readLimits, withReadDeadline } from './limits.js';
 import type { CoverageGap, Finding, PartialScope, Thresholds } from './model.js';
 
@@ -110,17 +110,7 @@ export async function judgeChanges(session: TargetSession, scopes: readonly Chan
       if (wanted !== undefined && !wanted.has(judgement.resource.id)) continue;
       const finding = buildFinding(control, judgement, ctx);
       out.findings.push(finding);
-      if (finding.status === 'ERROR') {
-        gap({
-          provider: finding.provider,
-          account: finding.account,
-          region,
-          api: judgement.evidence[0]?.api ?? Object.values(control.reads)[0]?.api ?? control.id,
-          code: 'Incomplete',
-          reason: judgement.message,
-          controls: [control.id],
-        });
-      }
+      if (finding.status === 'ERROR') gap(incompleteGap(control, judgement, finding, region));
     }
   }
   return out;

@@ -139,6 +139,19 @@ export function scopeError(control: AnyControl, ctx: EvaluationContext, failure:
   );
 }
 
+/** The coverage gap of a control that judged a resource ERROR: it read the data but could not decide. */
+export function incompleteGap(control: AnyControl, judgement: Judgement, finding: Finding, region: string): CoverageGap {
+  return {
+    provider: finding.provider,
+    account: finding.account,
+    region,
+    api: judgement.evidence[0]?.api ?? Object.values(control.reads)[0]?.api ?? control.id,
+    code: 'Incomplete',
+    reason: judgement.message,
+    controls: [control.id],
+  };
+}
+
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
@@ -250,17 +263,7 @@ class TargetScan {
     for (const judgement of control.evaluate(data, context, ctx)) {
       const finding = buildFinding(control, judgement, ctx);
       this.findings.push(finding);
-      if (finding.status === 'ERROR') {
-        this.gaps.push({
-          provider: finding.provider,
-          account: finding.account,
-          region,
-          api: judgement.evidence[0]?.api ?? Object.values(control.reads)[0]?.api ?? control.id,
-          code: 'Incomplete',
-          reason: judgement.message,
-          controls: [control.id],
-        });
-      }
+      if (finding.status === 'ERROR') this.gaps.push(incompleteGap(control, judgement, finding, region));
     }
   }
 }

@@ -2,7 +2,8 @@
 // and severity, the most severe failing findings (a bounded few) and what could not be read. A scan
 // of a thousand accounts is summarised without ever holding its results together.
 
-import { AREAS, SEVERITIES, STATUSES, severityRank, type Area, type CoverageGap, type Finding, type ScanDocument, type ScannedTarget, type ScanRunner, type Severity, type Status, type Thresholds } from '../core/model.js';
+import { compareFindings } from '../core/engine.js';
+import { AREAS, SEVERITIES, STATUSES, type Area, type CoverageGap, type Finding, type ScanDocument, type ScannedTarget, type ScanRunner, type Severity, type Status, type Thresholds } from '../core/model.js';
 
 export interface AreaCounts {
   failing: Record<Severity, number>;
@@ -22,17 +23,6 @@ export interface ScanTally {
   byArea: Record<Area, AreaCounts>;
   /** The most severe failing findings, most severe first, at most `keep` of them. */
   worst: Finding[];
-}
-
-/** The order of the summary's failing list: most severe first, then as the engine sorts. */
-function moreSevereFirst(a: Finding, b: Finding): number {
-  return (
-    severityRank(b.severity) - severityRank(a.severity) ||
-    a.controlId.localeCompare(b.controlId) ||
-    a.account.localeCompare(b.account) ||
-    a.region.localeCompare(b.region) ||
-    a.resource.uid.localeCompare(b.resource.uid)
-  );
 }
 
 const zeroes = <K extends string>(keys: readonly K[]): Record<K, number> => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
@@ -65,7 +55,7 @@ export class ScanTallyBuilder {
   }
 
   private trim(): void {
-    this.worst = this.worst.sort(moreSevereFirst).slice(0, this.keep);
+    this.worst = this.worst.sort(compareFindings).slice(0, this.keep);
   }
 }
 
