@@ -66,7 +66,14 @@ export interface PageFigures extends PageBenchResult {
   kind: 'page';
 }
 
-export type ChildFigures = ScanFigures | ReportFigures | PeriodFigures | PageFigures;
+export interface ChangeFigures {
+  kind: 'change';
+  rounds: number;
+  medianMs: number;
+  maxMs: number;
+}
+
+export type ChildFigures = ScanFigures | ReportFigures | PeriodFigures | PageFigures | ChangeFigures;
 
 export type ChildResult = { ok: true; figures: ChildFigures } | { ok: false; error: string };
 
@@ -212,6 +219,11 @@ export async function runChild(name: string, flags: readonly string[]): Promise<
   const scenario = buildScenario(name, { quick: flags.includes('--quick'), ...(accounts === undefined ? {} : { accounts: Number(accounts) }) });
   if (scenario.kind === 'period') return runPeriodScenario(scenario);
   if (scenario.kind === 'page') return runPageScenario(scenario);
+  if (scenario.kind === 'change') {
+    const { measureChangeLatency } = await import('./change-latency.js');
+    const { rounds, medianMs, maxMs } = await measureChangeLatency(scenario.rounds);
+    return { kind: 'change', rounds, medianMs, maxMs };
+  }
   return scenario.kind === 'scan' ? runScanScenario(scenario, flags.includes('--in-process')) : runReportScenario(scenario);
 }
 

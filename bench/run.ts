@@ -17,7 +17,7 @@ import { fork } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChildFigures, ChildResult, PageFigures, PeriodFigures, ReportFigures, ScanFigures } from './child.js';
+import type { ChangeFigures, ChildFigures, ChildResult, PageFigures, PeriodFigures, ReportFigures, ScanFigures } from './child.js';
 import { computeFloor, type Floor } from './floor.js';
 import { buildScenario, isScenarioName, SCENARIO_NAMES, type Scenario, type ScenarioName } from './scenarios.js';
 
@@ -179,6 +179,16 @@ function printPage(name: string, r: ScenarioReport, f: PageFigures): void {
   console.log(`    slowest filter ${f.slowestFilterMs.toFixed(0)} ms ${mark(t['slowestFilterMs'])}: ${Object.entries(f.filters).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}; first sort by resource ${f.firstSortMs.toFixed(0)} ms`);
 }
 
+function changeReport(scenario: Extract<Scenario, { kind: 'change' }>, f: ChangeFigures): ScenarioReport {
+  const targets = { maxMs: check(f.maxMs, scenario.targets.maxMs) };
+  return { id: scenario.id, title: scenario.title, ...f, targets, pass: targets.maxMs.pass };
+}
+
+function printChange(name: string, r: ScenarioReport, f: ChangeFigures): void {
+  console.log(`\n(${name}) ${String(r['title'])}`);
+  console.log(`    event → message: median ${f.medianMs.toFixed(0)} ms, max ${f.maxMs.toFixed(0)} ms ${mark(r.targets['maxMs'])} over ${f.rounds} rounds`);
+}
+
 function printPeriod(name: string, r: ScenarioReport, f: PeriodFigures): void {
   const t = r.targets;
   console.log(`\n(${name}) ${String(r['title'])}`);
@@ -238,6 +248,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         const report = pageReport(scenario, figures);
         reports[name] = report;
         printPage(name, report, figures);
+      } else if (scenario.kind === 'change') {
+        const figures = await runChildProcess(name, options);
+        if (figures.kind !== 'change') throw new Error(`scenario ${name}: expected change figures`);
+        const report = changeReport(scenario, figures);
+        reports[name] = report;
+        printChange(name, report, figures);
       } else if (scenario.kind === 'period') {
         const figures = await runChildProcess(name, options);
         if (figures.kind !== 'period') throw new Error(`scenario ${name}: expected period figures`);

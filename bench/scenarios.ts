@@ -10,7 +10,7 @@ import type { World } from '../sandbox/types.js';
 import type { FloorWorld } from './floor.js';
 import { awsFloorWorld, azureFloorWorld, azureSubscriptionsOf, currentAwsAccount, gcpFloorWorld } from './worlds.js';
 
-export const SCENARIO_NAMES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] as const;
+export const SCENARIO_NAMES = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export function isScenarioName(name: string): name is ScenarioName {
@@ -74,7 +74,17 @@ export interface PageScenario {
   targets: { firstPaintSeconds: number; slowestFilterMs: number };
 }
 
-export type Scenario = ScanScenario | ReportScenario | PeriodScenario | PageScenario;
+export interface ChangeScenario {
+  kind: 'change';
+  name: 'i';
+  id: string;
+  title: string;
+  rounds: number;
+  /** Event → Slack message ≤ 5 s in the sandbox (issue 18). */
+  targets: { maxMs: number };
+}
+
+export type Scenario = ScanScenario | ReportScenario | PeriodScenario | PageScenario | ChangeScenario;
 
 /** Every request the sandbox answers waits this long (an in-region AWS list call is ~20–60 ms). */
 export const LATENCY_MS = 40;
@@ -276,6 +286,19 @@ function reportPage(quick: boolean): PageScenario {
   };
 }
 
+/** (i) A change-driven scan: a security group opened in the sandbox → its CloudTrail event → Slack (bench/change-latency.ts). */
+function changeLatency(quick: boolean): ChangeScenario {
+  const rounds = quick ? 2 : 5;
+  return {
+    kind: 'change',
+    name: 'i',
+    id: 'change-latency',
+    title: `change-driven scan, event → Slack message, ${rounds} rounds, ${LATENCY_MS} ms/request`,
+    rounds,
+    targets: { maxMs: 5_000 },
+  };
+}
+
 export function buildScenario(name: ScenarioName, options: ScenarioOptions): Scenario {
   switch (name) {
     case 'a':
@@ -294,5 +317,7 @@ export function buildScenario(name: ScenarioName, options: ScenarioOptions): Sce
       return periodReport(options.quick);
     case 'h':
       return reportPage(options.quick);
+    case 'i':
+      return changeLatency(options.quick);
   }
 }
