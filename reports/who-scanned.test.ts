@@ -84,4 +84,10 @@ describe('the weekly report names who read Google Cloud and Azure', () => {
     expect(text).toContain('Ran on host ward-ci as auditor');
     expect(text).not.toContain('Read as: not recorded by this scan');
   });
+
+  it('report.pdf: cells of several lines (an account and its name, a scan time and its id, a safeguard\'s controls) break lines, never show an escaped "\\n"', () => {
+    expect(text).not.toContain('\\n');
+    expect(text).toContain('2026-11-18 11:00 UTC 20261118T110000000Z-azure');
+    expect(text).toMatch(/aws-rds-not-public aws-ssh-not-open azur ?e-database-not-public/);
+  });
 });

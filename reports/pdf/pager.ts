@@ -443,12 +443,20 @@ export interface Column {
 
 export interface Cell {
   text: string;
+  /** Lines that start on a line of their own below `text` (each escaped and wrapped like it). */
+  below?: readonly string[];
   color?: string;
   face?: Face;
   /** Wrap onto at most this many lines (default 1: cut with an ellipsis). */
   lines?: number;
   /** A filled badge behind the text. */
   badge?: string;
+}
+
+/** A cell of several lines, each on a line of its own (and wrapped within the cell). */
+export function linesCell(lines: readonly string[], maxLines: number): Cell {
+  const [first = '', ...rest] = lines;
+  return { text: first, below: rest, lines: maxLines };
 }
 
 export interface DetailLine {
@@ -532,8 +540,10 @@ export class Table {
       const c: Cell = typeof cell === 'string' ? { text: cell } : cell;
       const width = (this.columns[i]?.width ?? 0) - PAD_X * 2;
       const style: TextStyle = { face: c.face ?? this.body.face, size: this.body.size, color: c.color ?? this.body.color ?? COLORS.text };
-      // A cell is data, never layout: its control characters (CR/LF included) are escaped before wrapping.
-      const lines = (c.lines ?? 1) > 1 ? p.wrap(displaySafe(c.text), width, style, c.lines) : [c.text];
+      // A cell is data, never layout: its control characters (CR/LF included) are escaped before wrapping;
+      // only `below` starts new lines.
+      const text = [c.text, ...(c.below ?? [])].map(displaySafe).join('\n');
+      const lines = (c.lines ?? 1) > 1 ? p.wrap(text, width, style, c.lines) : [c.text];
       return { c, width, style, lines };
     });
     const detailLaid = details.map((d) => {

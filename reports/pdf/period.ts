@@ -4,7 +4,7 @@
 import type { Writable } from 'node:stream';
 import { dayRanges, type PeriodData } from '../period.js';
 import { COLORS, type Pager, Table } from './pager.js';
-import { approvalLines, fmtInt, renderPdf, SEVERITY_COLORS, stamp, type PdfOptions } from './render.js';
+import { approvalCell, fmtInt, renderPdf, SEVERITY_COLORS, stamp, type PdfOptions } from './render.js';
 
 /** Rows the PDF lists per table; report.json and report.csv have every one. */
 export const PERIOD_PDF_ROWS = 1_500;
@@ -133,7 +133,7 @@ async function layout(p: Pager, data: PeriodData): Promise<void> {
       { title: 'Status', width: p.width - 416 },
     ]).start();
     for (const m of data.mutes) {
-      t.row([String(m.index + 1), { text: m.rule.reason, lines: 4 }, { text: approvalLines(m.rule), lines: 4 }, m.rule.expires, m.status === 'in-force-at-end' ? 'In force at the end' : 'Expired during the period']);
+      t.row([String(m.index + 1), { text: m.rule.reason, lines: 4 }, approvalCell(m.rule, 4), m.rule.expires, m.status === 'in-force-at-end' ? 'In force at the end' : 'Expired during the period']);
     }
     t.end();
   }

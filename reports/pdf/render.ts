@@ -11,7 +11,7 @@ import { describeWeek } from '../week.js';
 import { readAsText, runnerText } from '../who-scanned.js';
 import { hipaaCoverage, type CoverageStatus } from '../hipaa-coverage.js';
 import { defaultFontFiles, FontBook, type FontFiles } from './fonts.js';
-import { COLORS, PAGE, Pager, Table, type Cell, type DetailLine, type TextStyle, type TocEntry } from './pager.js';
+import { COLORS, linesCell, PAGE, Pager, Table, type Cell, type DetailLine, type TextStyle, type TocEntry } from './pager.js';
 
 export interface PdfOptions {
   fonts?: FontFiles;
@@ -358,8 +358,8 @@ function hipaaMatrix(p: Pager, data: ReportData): void {
   ).start();
   for (const row of data.hipaa) {
     table.row([
-      { text: `${row.safeguard}\n${row.title}`, lines: 4, face: 'condensedBold' },
-      { text: row.controls.join('\n'), lines: 12 },
+      { text: row.safeguard, below: [row.title], lines: 4, face: 'condensedBold' },
+      linesCell(row.controls, 12),
       fmtInt(row.pass),
       { text: fmtInt(row.fail), color: row.fail > 0 ? SEVERITY_COLORS.high : COLORS.text },
       fmtInt(row.muted),
@@ -517,7 +517,8 @@ function approvalParts(m: Approval, ownerLabel: string): string[] {
 }
 
 const approval = (m: Approval): string => approvalParts(m, 'owner ').join(', ');
-export const approvalLines = (m: Approval): string => approvalParts(m, '').join('\n');
+/** Who accepted a risk, one fact a line. */
+export const approvalCell = (m: Approval, maxLines: number): Cell => linesCell(approvalParts(m, ''), maxLines);
 
 /** Azure reads are subscription-wide: no region list, but not nothing either. */
 function regionsJudged(a: ReportData['accounts'][number]): string {
@@ -559,11 +560,11 @@ async function scopeAndCoverage(p: Pager, data: ReportData): Promise<void> {
       t.row([
         a.provider,
         // The id on a line of its own (an Azure subscription id is 36 characters), the name below.
-        { text: a.name === undefined ? a.account : `${a.account}\n${a.name}`, lines: 3 },
+        { text: a.account, ...(a.name === undefined ? {} : { below: [a.name] }), lines: 3 },
         { text: regionsJudged(a), lines: 3 },
         String(a.disabledRegions.length),
         { text: String(a.deferredRegions.length), color: a.deferredRegions.length > 0 ? SEVERITY_COLORS.medium : COLORS.text },
-        { text: `${stamp(a.scannedAt)}\n${a.scanId}`, lines: 2 },
+        { text: stamp(a.scannedAt), below: [a.scanId], lines: 2 },
       ], [
         {
           text: readAsText(a.identity),
@@ -721,7 +722,7 @@ function mutesSection(p: Pager, data: ReportData): void {
           String(m.index + 1),
           { text: muteScope(m.rule), lines: 4 },
           { text: m.rule.reason, lines: 4 },
-          { text: approvalLines(m.rule), lines: 5 },
+          approvalCell(m.rule, 5),
           m.rule.expires,
           { text: expired ? 'Expired' : 'In force', face: 'condensedBold', color: expired ? SEVERITY_COLORS.high : '#15803d' },
           fmtInt(expired ? m.wouldMatch : m.muted),
@@ -749,7 +750,7 @@ function mutesSection(p: Pager, data: ReportData): void {
       { title: 'Note', width: p.width - 370 },
     ]).start();
     for (const r of data.recordedMutes) {
-      t.row([String(r.mute.index + 1), { text: r.mute.reason, lines: 3 }, { text: approvalLines(r.mute), lines: 5 }, r.mute.expires, fmtInt(r.muted), { text: r.note, lines: 3 }]);
+      t.row([String(r.mute.index + 1), { text: r.mute.reason, lines: 3 }, approvalCell(r.mute, 5), r.mute.expires, fmtInt(r.muted), { text: r.note, lines: 3 }]);
     }
     t.end();
   }
