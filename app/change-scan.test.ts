@@ -5,8 +5,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthorizeSecurityGroupIngressCommand, CreateVolumeCommand, DisableEbsEncryptionByDefaultCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
-import { PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
+import { DeleteTrailCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CONTROL_IDS } from '../checks/index.js';
 import { parseConfig } from '../core/config.js';
@@ -51,6 +52,7 @@ function world(): World {
             ],
             volumes: [{ encrypted: true }],
             logGroups: [{ name: '/ehr/api', retentionInDays: 3653 }],
+            dbInstances: [{ id: 'ehr-db', engine: 'postgres', storageEncrypted: true, securityGroups: [WEB] }],
           },
         },
       },
@@ -177,6 +179,24 @@ describe('change-driven scan', () => {
     const failing = outcome.scan?.results.filter((f) => f.status === 'FAIL').map((f) => f.controlId).sort();
     expect(failing).toEqual(['aws-cloudtrail-all-regions', 'aws-ebs-encryption-by-default', 'aws-ebs-volume-encrypted', 'aws-log-retention']);
     expect(slack.accepted).toHaveLength(1);
+  });
+
+  it('a database made public, a new log group and a deleted trail: each judged from a targeted read, in one message', async () => {
+    await clients.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'EHR-DB', PubliclyAccessible: true, ApplyImmediately: true }));
+    await clients.logs.send(new CreateLogGroupCommand({ logGroupName: '/ehr/new' }));
+    await clients.cloudtrail.send(new DeleteTrailCommand({ Name: 'main' }));
+    expect(events.map((e) => e.detail.eventName)).toEqual(['ModifyDBInstance', 'CreateLogGroup', 'DeleteTrail']);
+    const { outcome, byApi } = await runChanges();
+    // The instance by its identifier, the group by its name: no full list of either.
+    expect(byApi['rds:DescribeDBInstances']).toBe(1);
+    expect((await tracked('aws-rds-not-public', 'ehr-db'))?.state).toBe('new');
+    // A new group without a retention setting never expires its events: judged, and it passes.
+    expect(outcome.scan?.results.filter((f) => f.controlId === 'aws-log-retention').map((f) => [f.resource.id, f.status])).toEqual([['/ehr/new', 'PASS']]);
+    const failing = outcome.scan?.results.filter((f) => f.status === 'FAIL').map((f) => f.controlId).sort();
+    expect(failing).toEqual(['aws-cloudtrail-all-regions', 'aws-rds-not-public']);
+    expect((await tracked('aws-cloudtrail-all-regions', `${ACCOUNT}/${REGION}/region-coverage`))?.state).toBe('new');
+    expect(slack.accepted).toHaveLength(1);
+    expect(messageText()).toContain('2 new findings');
   });
 
   it('ignores accounts the configuration does not cover, and events no control needs', async () => {

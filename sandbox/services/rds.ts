@@ -14,7 +14,7 @@ function securityGroups(groups: Array<{ VpcSecurityGroupId: string; Status: stri
   return list('VpcSecurityGroups', 'VpcSecurityGroupMembership', groups, (g) => leaf('VpcSecurityGroupId', g.VpcSecurityGroupId) + leaf('Status', g.Status));
 }
 
-function instanceXml(ctx: CallContext, d: DbInstanceModel): string {
+export function instanceXml(ctx: CallContext, d: DbInstanceModel): string {
   const endpoint = d.Endpoint === undefined ? '' : el('Endpoint', leaf('Address', d.Endpoint.Address) + leaf('Port', d.Endpoint.Port) + leaf('HostedZoneId', d.Endpoint.HostedZoneId));
   return (
     leaf('DBInstanceIdentifier', d.DBInstanceIdentifier) +

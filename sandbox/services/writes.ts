@@ -10,6 +10,7 @@ import { regionOf, type PermissionModel, type VolumeModel } from '../model.js';
 import { leaf } from '../xml.js';
 import { volumeXml } from './ec2.js';
 import { findTrail } from './cloudtrail.js';
+import { instanceXml } from './rds.js';
 
 const hex = (n: number) => randomBytes(Math.ceil(n / 2)).toString('hex').slice(0, n);
 
@@ -184,7 +185,30 @@ const deleteRetentionPolicy: JsonHandler = (ctx, body) => {
   return {};
 };
 
+const createLogGroup: JsonHandler = (ctx, body) => {
+  const name = stringField('logs', body, 'logGroupName');
+  if (name === undefined || name === '') throw new AwsError('InvalidParameterException', 'logGroupName is required', 400);
+  const groups = regionOf(ctx.account, ctx.region).logGroups;
+  if (groups.some((g) => g.logGroupName === name)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists', 400);
+  const logGroupArn = `arn:aws:logs:${ctx.region}:${ctx.account.id}:log-group:${name}`;
+  // A new group keeps its events for ever until a retention policy is set (no retentionInDays).
+  groups.push({ logGroupName: name, creationTime: ctx.now.getTime(), metricFilterCount: 0, arn: `${logGroupArn}:*`, logGroupArn, storedBytes: 0, logGroupClass: 'STANDARD' });
+  emit(ctx, { logGroupName: name }, null);
+  return {};
+};
+
+const deleteLogGroup: JsonHandler = (ctx, body) => {
+  const name = stringField('logs', body, 'logGroupName');
+  const region = regionOf(ctx.account, ctx.region);
+  const group = logGroupOf(ctx, name);
+  region.logGroups = region.logGroups.filter((g) => g !== group);
+  emit(ctx, { logGroupName: name }, null);
+  return {};
+};
+
 export const LOGS_WRITE_HANDLERS: Record<string, JsonHandler> = {
+  CreateLogGroup: createLogGroup,
+  DeleteLogGroup: deleteLogGroup,
   PutRetentionPolicy: putRetentionPolicy,
   DeleteRetentionPolicy: deleteRetentionPolicy,
 };
@@ -198,7 +222,35 @@ function logging(on: boolean): JsonHandler {
   };
 }
 
+const deleteTrail: JsonHandler = (ctx, body) => {
+  const name = stringField('cloudtrail', body, 'Name');
+  const trail = findTrail(ctx, name);
+  ctx.account.trails = ctx.account.trails.filter((t) => t !== trail);
+  emit(ctx, { name }, null);
+  return {};
+};
+
 export const CLOUDTRAIL_WRITE_HANDLERS: Record<string, JsonHandler> = {
   StartLogging: logging(true),
   StopLogging: logging(false),
+  DeleteTrail: deleteTrail,
+};
+
+/** ModifyDBInstance, as far as the controls read: public accessibility (applied at once, as with --apply-immediately). */
+const modifyDBInstance: XmlHandler = (ctx, params) => {
+  const id = params.get('DBInstanceIdentifier')?.toLowerCase();
+  const instance = regionOf(ctx.account, ctx.region).dbInstances.find((d) => d.DBInstanceIdentifier === id);
+  if (instance === undefined) throw new AwsError('DBInstanceNotFound', `DBInstance ${id ?? ''} not found.`, 404);
+  const publiclyAccessible = params.bool('PubliclyAccessible');
+  if (publiclyAccessible !== undefined) instance.PubliclyAccessible = publiclyAccessible;
+  emit(
+    ctx,
+    { dBInstanceIdentifier: params.get('DBInstanceIdentifier'), ...(publiclyAccessible === undefined ? {} : { publiclyAccessible }), applyImmediately: params.bool('ApplyImmediately') ?? false },
+    { dBInstanceIdentifier: instance.DBInstanceIdentifier, publiclyAccessible: instance.PubliclyAccessible, dBInstanceArn: instance.DBInstanceArn },
+  );
+  return `<DBInstance>${instanceXml(ctx, instance)}</DBInstance>`;
+};
+
+export const RDS_WRITE_HANDLERS: Record<string, XmlHandler> = {
+  ModifyDBInstance: modifyDBInstance,
 };
