@@ -98,6 +98,9 @@ describe('report.html', () => {
     expect(detail).toContain('Evidence');
     expect(detail).toContain('Remediation');
     expect(findings.some((f) => f.remediation !== undefined && detail.includes(f.remediation.text))).toBe(true);
+    // The evidence comes from its own block, read only now: the API call and the deciding fields.
+    expect(detail).toContain('"api": "');
+    expect(detail).toContain('"fields": {');
     await page.fill('#search', '');
     await page.getByRole('button', { name: 'Severity' }).click();
     expect(await page.locator('#findings th[aria-sort="descending"]').innerText()).toBe('Severity');

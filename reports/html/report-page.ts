@@ -35,6 +35,8 @@ function wardReportPage(pageRows: number): void {
     resource: { id: string; name?: string; uid?: string; type?: string };
     remediation?: { text: string; url?: string };
     evidence?: unknown;
+    /** Where the evidence is: its line in the report-evidence block (see reportPageHtml). */
+    evidenceLine?: number;
     lifecycle?: { state?: string; firstSeen?: string };
     /** Period findings: what the period knows of them (opened, resolved, days). */
     facts?: Array<[string, string]>;
@@ -73,7 +75,17 @@ function wardReportPage(pageRows: number): void {
     mutes: Array<{ rule: { controls?: string[]; accounts?: string[]; reason: string; owner: string; expires?: string }; status: string }>;
     daysWithoutScan: string[];
   }
-  const data = JSON.parse(document.getElementById('report-data')?.textContent ?? '{}') as WeekReport | PeriodReport;
+  const data = JSON.parse(document.getElementById('report-data')?.textContent ?? '{}') as (WeekReport | PeriodReport) & { remediations?: Record<string, { text: string; url?: string }> };
+  const remediations = data.remediations ?? {};
+  // Evidence is the bulk of the data: it sits after this script, one JSON line per finding, and is
+  // read (the block split once, one line parsed) only when a finding's Details opens.
+  let evidenceLines: string[] | undefined;
+  const evidenceOf = (f: Finding): unknown => {
+    if (f.evidenceLine === undefined) return f.evidence ?? null;
+    evidenceLines ??= (document.getElementById('report-evidence')?.textContent ?? '').split('\n');
+    const line = evidenceLines[f.evidenceLine];
+    return line === undefined || line === '' ? null : (JSON.parse(line) as unknown);
+  };
   const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, attrs: Record<string, string> = {}): HTMLElementTagNameMap[K] => {
     const node = document.createElement(tag);
     if (text !== undefined) node.textContent = text;
@@ -235,9 +247,10 @@ function wardReportPage(pageRows: number): void {
       box.append(list);
       return box;
     }
-    box.append(el('h4', 'Remediation'), el('p', f.remediation?.text ?? 'none recorded'));
-    if (f.remediation?.url !== undefined) box.append(el('p', f.remediation.url));
-    box.append(el('h4', 'Evidence'), el('pre', JSON.stringify(f.evidence ?? null, null, 2)));
+    const remediation = f.remediation ?? remediations[f.controlId];
+    box.append(el('h4', 'Remediation'), el('p', remediation?.text ?? 'none recorded'));
+    if (remediation?.url !== undefined) box.append(el('p', remediation.url));
+    box.append(el('h4', 'Evidence'), el('pre', JSON.stringify(evidenceOf(f), null, 2)));
     return box;
   };
   // One listener for every Details button: rows come and go with each filter.
@@ -314,16 +327,46 @@ export function embedJson(json: string): string {
   return json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-/** The page, with the week's report.json text embedded as it is (escaped for a script element). */
+/**
+ * report.json split for a fast first paint: the findings without their evidence (one JSON line per
+ * finding in a block of its own, after the page's script, so the page draws before the browser has
+ * even read it) and with each control's remediation once instead of once per finding.
+ */
+export function pageData(reportJson: string): { data: string; evidence: string } {
+  const report = JSON.parse(reportJson) as { findings?: unknown } & Record<string, unknown>;
+  if (!Array.isArray(report.findings)) return { data: reportJson, evidence: '' };
+  const lines: string[] = [];
+  const remediations: Record<string, unknown> = {};
+  const findings = report.findings.map((finding: unknown) => {
+    if (typeof finding !== 'object' || finding === null) return finding;
+    const { evidence, remediation, ...rest } = finding as Record<string, unknown>;
+    const light: Record<string, unknown> = rest;
+    const controlId = typeof rest['controlId'] === 'string' ? rest['controlId'] : undefined;
+    if (remediation !== undefined) {
+      if (controlId !== undefined && (remediations[controlId] === undefined || JSON.stringify(remediations[controlId]) === JSON.stringify(remediation))) remediations[controlId] = remediation;
+      else light['remediation'] = remediation;
+    }
+    if (evidence !== undefined) {
+      light['evidenceLine'] = lines.length;
+      lines.push(JSON.stringify(evidence));
+    }
+    return light;
+  });
+  return { data: JSON.stringify({ ...report, findings, remediations }), evidence: lines.join('\n') };
+}
+
+/** The page: report.json's content (escaped for a script element), split by pageData. */
 export function reportPageHtml(reportJson: string, title: string): string {
+  const page = pageData(reportJson);
   return `${pageHead(title, STYLE)}
 <body>
 <main id="main"></main>
-<script type="application/json" id="report-data">${embedJson(reportJson)}</script>
+<script type="application/json" id="report-data">${embedJson(page.data)}</script>
 <script>
 ${wardReportPage.toString()}
 wardReportPage(${PAGE_ROWS});
 </script>
+<script type="application/json" id="report-evidence">${embedJson(page.evidence)}</script>
 </body>
 </html>
 `;
