@@ -13,6 +13,8 @@ import { entrySpan, InflateBudget, InflateLimitError, MAX_BUNDLE_INFLATED_BYTES,
 import { CHECKSUMS_NAME, MANIFEST_KIND, MANIFEST_NAME, PERIOD_MANIFEST_KIND, type PeriodManifest, SIGNATURE_NAME, sha256Hex, type Manifest, type ManifestFile } from './bundle.js';
 import { checkSignature, parseSignatureFile, type VerificationKey } from './signing.js';
 import { createHash } from 'node:crypto';
+// The one check of entry names, shared with verify.html so both give the same verdict.
+import { wardUnsafeEntryName } from './html/verify-core.js';
 
 export interface VerifyOptions extends VerificationKey {
   /** The previous week's bundle (.zip), or its manifest copy (.json). */
@@ -45,16 +47,6 @@ interface ReadEntry {
   sha256: string;
   size: number;
   bytes?: Buffer;
-}
-
-/** Why an entry name is unsafe to honour, or undefined. */
-export function unsafeEntryName(name: string): string | undefined {
-  if (name === '') return 'empty name';
-  if (name.includes('\0')) return 'NUL character in the name';
-  if (name.includes('\\')) return 'backslash in the path';
-  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'absolute path';
-  if (name.split('/').includes('..')) return 'parent-directory (..) component';
-  return undefined;
 }
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
@@ -128,7 +120,7 @@ async function scanZip(path: string, keep: (name: string) => boolean, limits: In
       void (async () => {
         const name = entryName(entry);
         const shown = JSON.stringify(name);
-        const unsafe = unsafeEntryName(name);
+        const unsafe = wardUnsafeEntryName(name);
         const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
         const limit = limits.limitOf(name);
         const safe = unsafe === undefined && mode !== S_IFLNK && !name.endsWith('/');
