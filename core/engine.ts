@@ -99,7 +99,8 @@ export function failureOf(session: Pick<TargetSession, 'describeFailure'>, error
 
 type DatasetState = { ok: true; collected: Collected<unknown> } | { ok: false; failure: ReadFailure } | { ok: false; deferred: true };
 
-interface TargetResult {
+/** One target judged: what was scanned, its findings and its coverage gaps. */
+export interface TargetResult {
   target: ScannedTarget;
   findings: Finding[];
   gaps: CoverageGap[];
@@ -291,12 +292,9 @@ function unopenedTarget(
 }
 
 /** One target's share of a scan: its findings sorted most severe first, its coverage gaps. */
-export interface TargetPart {
+export interface TargetPart extends TargetResult {
   /** The target's place in the plans (parts arrive as targets finish, in any order). */
   position: number;
-  target: ScannedTarget;
-  findings: Finding[];
-  gaps: CoverageGap[];
 }
 
 /**

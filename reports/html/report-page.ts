@@ -337,14 +337,20 @@ export function pageData(reportJson: string): { data: string; evidence: string }
   if (!Array.isArray(report.findings)) return { data: reportJson, evidence: '' };
   const lines: string[] = [];
   const remediations: Record<string, unknown> = {};
+  const remediationTexts = new Map<string, string>();
   const findings = report.findings.map((finding: unknown) => {
     if (typeof finding !== 'object' || finding === null) return finding;
     const { evidence, remediation, ...rest } = finding as Record<string, unknown>;
     const light: Record<string, unknown> = rest;
     const controlId = typeof rest['controlId'] === 'string' ? rest['controlId'] : undefined;
     if (remediation !== undefined) {
-      if (controlId !== undefined && (remediations[controlId] === undefined || JSON.stringify(remediations[controlId]) === JSON.stringify(remediation))) remediations[controlId] = remediation;
-      else light['remediation'] = remediation;
+      // A control's remediation is stated once; a finding whose text differs keeps its own.
+      const text = JSON.stringify(remediation);
+      const known = controlId === undefined ? undefined : remediationTexts.get(controlId);
+      if (controlId !== undefined && known === undefined) {
+        remediationTexts.set(controlId, text);
+        remediations[controlId] = remediation;
+      } else if (known !== text) light['remediation'] = remediation;
     }
     if (evidence !== undefined) {
       light['evidenceLine'] = lines.length;
