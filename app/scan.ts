@@ -110,7 +110,6 @@ export interface ScanByTargetOutcome {
   results: number;
   muted: MutedShare;
   recorded?: RecordOutcome['counts'];
-  expiredMutes: MuteOutcome['expiredMatches'];
   muteWarning?: string;
 }
 
@@ -125,7 +124,6 @@ export async function scanByTarget(request: ScanRequest, onPart: (part: TargetSc
   const runner = request.runner ?? currentRunner();
   const targets: ScannedTarget[] = [];
   const coverage: CoverageGap[][] = [];
-  const expiredMutes: MuteOutcome['expiredMatches'] = [];
   const muted: MutedShare = { muted: 0, failing: 0 };
   let results = 0;
   let recorded: RecordOutcome['counts'] | undefined;
@@ -133,10 +131,9 @@ export async function scanByTarget(request: ScanRequest, onPart: (part: TargetSc
   const runId = newScanId(runStartedAt);
   const { finishedAt } = await scanEachTarget(options, async (part, scanStart) => {
     const judged: ScanDocument = { ...scanFrame(options, scanStart, new Date()), targets: [part.target], coverage: part.gaps, results: part.findings, runner };
-    const { scan: document, expiredMatches } = applyMutes(judged, config.mutes, new Date(judged.finishedAt));
+    const { scan: document } = applyMutes(judged, config.mutes, new Date(judged.finishedAt));
     targets[part.position] = part.target;
     coverage[part.position] = part.gaps;
-    expiredMutes.push(...expiredMatches);
     const share = mutedShare(document.results);
     muted.muted += share.muted;
     muted.failing += share.failing;
@@ -159,7 +156,6 @@ export async function scanByTarget(request: ScanRequest, onPart: (part: TargetSc
     coverage: coverage.flat(),
     results,
     muted,
-    expiredMutes,
     ...(recorded === undefined ? {} : { recorded }),
   };
   const muteWarning = muteShareWarning(muted, config.muteLimits.warnShare);
