@@ -12,6 +12,7 @@ import { CONTROL_IDS } from '../checks/index.js';
 import { parseConfig } from '../core/config.js';
 import type { World } from '../sandbox/types.js';
 import { scanWorld } from './support/sandbox.js';
+import { storedScanText } from '../core/store/stored-scan.js';
 
 const ROOT = join(import.meta.dirname, '..');
 // Formats are documentation here; the scan document's times are checked by its own tests.
@@ -46,6 +47,11 @@ describe('schemas/scan.schema.json', () => {
     expect(validate(document) ? '' : ajv.errorsText(validate.errors)).toBe('');
     const broken = { ...scan, results: [{ ...scan.results[0], status: 'WARN' }] };
     expect(validate(broken)).toBe(false);
+    const stored: unknown = JSON.parse(storedScanText(scan));
+    expect(validate(stored) ? '' : ajv.errorsText(validate.errors)).toBe('');
+    const { title: _title, ...untitled } = scan.results[0] ?? { title: '' };
+    expect(validate({ ...scan, results: [untitled] })).toBe(false);
+    expect(validate({ ...(stored as object), catalog: undefined })).toBe(false);
   });
 });
 

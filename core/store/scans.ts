@@ -1,5 +1,6 @@
 // The store's layout, shared by every backend:
-//   scans/<scanId>.json                 every scan document, kept as history
+//   scans/<scanId>.json                 every scan document, kept as history (stored-scan.ts: each
+//                                       control's shared fields once)
 //   changes/<scanId>.json               change-driven scans (issue 18): partial, kept apart so that
 //                                       reports, which read scans/, only ever see whole scans
 //   state/<provider>/<account>.json     per account: each finding's lifecycle, the latest ERROR
@@ -10,6 +11,7 @@
 import { advanceLifecycle, alertKey, withinScanScope, type LifecycleResult, type PendingAlert, type TrackedFinding } from '../lifecycle.js';
 import type { Finding, Provider, ScanDocument } from '../model.js';
 import type { BlobStore } from './blob.js';
+import { parseStoredScan, storedScanStream } from './stored-scan.js';
 
 export interface AccountState {
   provider: Provider;
@@ -41,7 +43,7 @@ export class ScanStore {
    * scan twice (a retried invocation) leaves the state and its pending alerts as the first did.
    */
   async recordScan(scan: ScanDocument): Promise<RecordOutcome> {
-    await this.blobs.write(scanKey(scan.scanId), JSON.stringify(scan));
+    await this.blobs.writeStream(scanKey(scan.scanId), storedScanStream(scan));
     return this.advanceStates(scan);
   }
 
@@ -51,7 +53,7 @@ export class ScanStore {
    */
   async recordChangeScan(scan: ScanDocument): Promise<RecordOutcome> {
     if (scan.partial === undefined) throw new Error(`scan ${scan.scanId} is not a change-driven scan (no partial scopes)`);
-    await this.blobs.write(changeScanKey(scan.scanId), JSON.stringify(scan));
+    await this.blobs.writeStream(changeScanKey(scan.scanId), storedScanStream(scan));
     return this.advanceStates(scan);
   }
 
@@ -90,8 +92,9 @@ export class ScanStore {
   }
 
   async loadScan(scanId: string): Promise<ScanDocument | undefined> {
-    const text = await this.blobs.read(scanKey(scanId));
-    return text === undefined ? undefined : (JSON.parse(text) as ScanDocument);
+    const key = scanKey(scanId);
+    const text = await this.blobs.read(key);
+    return text === undefined ? undefined : parseStoredScan(text, key);
   }
 
   async listScanIds(): Promise<string[]> {
