@@ -6,6 +6,7 @@ import { announceScan } from '../app/announce.js';
 import type { Finding } from '../core/model.js';
 import { LocalBlobStore } from '../core/store/local.js';
 import { ScanStore } from '../core/store/scans.js';
+import { claimAlerts, DEFAULT_ALERT_LEASE_MS, dropUnheldAlerts } from '../core/store/alert-claims.js';
 import { finding, scanOf } from '../test/support/findings.js';
 import { SECRET_PATH, startSlackReceiver, type SlackReceiver } from '../test/support/slack.js';
 import { collapse } from './dispatch.js';
@@ -68,6 +69,19 @@ describe('announcing a run (one scan after another, on one account)', () => {
 
   it('drops alerts when no channel is configured, so turning Slack on later does not flood it', async () => {
     expect(await run([finding('vol-a', 'FAIL')], fast, null)).toEqual({ status: 'no-channel', dropped: 1 });
+    expect(await store.pendingAlerts()).toEqual([]);
+  });
+
+  it('leaves alerts a live sender holds when no channel is configured here (its message is on its way)', async () => {
+    const scan = scanOf([finding('vol-a', 'FAIL')]);
+    await store.recordScan(scan);
+    const keys = (await store.blobs.list('state/')).filter((k) => k.endsWith('.json'));
+    const held = await claimAlerts(store.blobs, keys, 'other-sender');
+    expect(held.alerts).toHaveLength(1);
+    expect(await dropUnheldAlerts(store.blobs, keys)).toBe(0);
+    expect(await store.pendingAlerts()).toHaveLength(1);
+    // Once the holder's lease has run out, nobody holds it: dropped.
+    expect(await dropUnheldAlerts(store.blobs, keys, { now: () => new Date(Date.now() + DEFAULT_ALERT_LEASE_MS + 1000) })).toBe(1);
     expect(await store.pendingAlerts()).toEqual([]);
   });
 

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { collapse } from './dispatch.js';
 import type { ScanStore } from '../core/store/scans.js';
 import { stateKey } from '../core/store/scans.js';
-import { claimAlerts, settleAlerts } from '../core/store/alert-claims.js';
+import { claimAlerts, dropUnheldAlerts, settleAlerts } from '../core/store/alert-claims.js';
 import { DEFAULT_ALERT_LEASE_MS } from '../core/store/alert-claims.js';
 import { isComplete, missingTargets, RunStore, type RunRecord } from '../core/store/runs.js';
 import type { Provider } from '../core/model.js';
@@ -65,18 +65,17 @@ export async function sendRunDigest(store: ScanStore, run: RunRecord, token: str
   const step = async (s: DigestStep): Promise<void> => options.onStep?.(s);
   await step('run-claimed');
   const missing = isComplete(run) ? [] : missingTargets(run);
-  const claimed = await claimAlerts(store.blobs, run.expected.map(stateKeyOf), token, {
-    leaseMs: options.leaseMs ?? DEFAULT_ALERT_LEASE_MS,
-    ...(options.now === undefined ? {} : { now: options.now }),
-  });
-  await step('alerts-claimed');
+  const claimOptions = { leaseMs: options.leaseMs ?? DEFAULT_ALERT_LEASE_MS, ...(options.now === undefined ? {} : { now: options.now }) };
   const { webhookUrl } = options;
   if (webhookUrl === undefined || webhookUrl === '') {
     // With no channel configured, alerts are not kept: configuring Slack later must not flood it.
-    await settleAlerts(store.blobs, claimed.keys, token, 'delivered');
+    const dropped = await dropUnheldAlerts(store.blobs, run.expected.map(stateKeyOf), claimOptions);
+    await step('alerts-claimed');
     await runs.close(run.runId, token, missing);
-    return claimed.alerts.length > 0 ? { status: 'no-channel', dropped: claimed.alerts.length } : { status: 'nothing-to-send' };
+    return dropped > 0 ? { status: 'no-channel', dropped } : { status: 'nothing-to-send' };
   }
+  const claimed = await claimAlerts(store.blobs, run.expected.map(stateKeyOf), token, claimOptions);
+  await step('alerts-claimed');
   const items = collapse(claimed.alerts);
   const batch: AlertBatch = {
     scanIds: [...new Set(claimed.alerts.map((a) => a.scanId))],

@@ -22,6 +22,36 @@ function withoutClaim(alert: PendingAlert): PendingAlert {
   return rest;
 }
 
+/** Whether nobody holds an alert at `at`: never claimed, or its holder's lease ran out. */
+const unheldAt =
+  (at: Date, leaseMs: number) =>
+  (a: PendingAlert): boolean =>
+    a.claim === undefined || Date.parse(a.claim.at) + leaseMs <= at.getTime();
+
+/**
+ * With no channel configured: drops every alert nobody holds, in one write per account state
+ * (claiming then settling them as delivered would read and write each state twice). Returns how many.
+ */
+export async function dropUnheldAlerts(blobs: BlobStore, stateKeys: readonly string[], options: ClaimOptions = {}): Promise<number> {
+  const leaseMs = options.leaseMs ?? DEFAULT_ALERT_LEASE_MS;
+  const now = options.now ?? (() => new Date());
+  let dropped = 0;
+  for (const key of stateKeys) {
+    let mine = 0;
+    await blobs.update(key, (text) => {
+      mine = 0;
+      if (text === undefined) return undefined;
+      const state = JSON.parse(text) as AccountState;
+      const free = unheldAt(now(), leaseMs);
+      const kept = state.pendingAlerts.filter((a) => !free(a));
+      mine = state.pendingAlerts.length - kept.length;
+      return mine === 0 ? undefined : JSON.stringify({ ...state, pendingAlerts: kept });
+    });
+    dropped += mine;
+  }
+  return dropped;
+}
+
 /**
  * Claims every alert in the given account states that nobody holds (or whose holder's lease ran
  * out). Returns the claimed alerts (without their marks) and the state keys that hold them.
@@ -38,7 +68,7 @@ export async function claimAlerts(blobs: BlobStore, stateKeys: readonly string[]
       if (text === undefined) return undefined;
       const state = JSON.parse(text) as AccountState;
       const at = now();
-      const free = (a: PendingAlert): boolean => a.claim === undefined || Date.parse(a.claim.at) + leaseMs <= at.getTime();
+      const free = unheldAt(at, leaseMs);
       if (!state.pendingAlerts.some(free)) return undefined;
       const pendingAlerts = state.pendingAlerts.map((a) => {
         if (!free(a)) return a;
