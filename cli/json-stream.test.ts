@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { JsonDocumentWriter } from './json-stream.js';
+import { JsonDocumentWriter, type JsonLayout } from './json-stream.js';
 
 const document = {
   schemaVersion: 1,
@@ -15,13 +15,13 @@ const document = {
 };
 
 describe('streamed --output json', () => {
-  it('writes a document whose array is filled target by target with the same bytes', async () => {
+  it('writes a document whose array is filled target by target with the same bytes, compact or indented', async () => {
     const { results, targets, coverage, ...head } = document;
-    const collect = async (parts: ReadonlyArray<readonly unknown[]>) => {
+    const collect = async (parts: ReadonlyArray<readonly unknown[]>, layout: JsonLayout = 'indented') => {
       const out = new PassThrough({ highWaterMark: 512 });
       const chunks: string[] = [];
       out.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-      const writer = new JsonDocumentWriter(out, 'results');
+      const writer = new JsonDocumentWriter(out, 'results', layout);
       await writer.start(head);
       for (const part of parts) await writer.add(part);
       await writer.end({ targets, coverage, absent: undefined });
@@ -32,5 +32,7 @@ describe('streamed --output json', () => {
     expect(chunks.join('')).toBe(`${JSON.stringify({ ...head, results, targets, coverage }, null, 2)}\n`);
     expect(chunks.length).toBeGreaterThan(3);
     expect((await collect([[], []])).join('')).toBe(`${JSON.stringify({ ...head, results: [], targets, coverage }, null, 2)}\n`);
+    expect((await collect([[], results.slice(0, 250), results.slice(250)], 'compact')).join('')).toBe(`${JSON.stringify({ ...head, results, targets, coverage })}\n`);
+    expect((await collect([[], []], 'compact')).join('')).toBe(`${JSON.stringify({ ...head, results: [], targets, coverage })}\n`);
   });
 });

@@ -145,7 +145,8 @@ async function gateAndImport(store: ScanStore, document: ScanDocument, flags: Sc
 async function scanStreamed(request: ScanRequest, store: ScanStore, flags: ScanFlags): Promise<GateCounts> {
   const gates: GateCounts = { failing: 0, newFailing: 0, securityHubRefused: 0 };
   const tally = new ScanTallyBuilder();
-  const json = flags.output === 'json' ? new JsonDocumentWriter(process.stdout, 'results') : undefined;
+  // Indented for a person at a terminal; compact when piped or redirected (a quarter smaller, and cheaper to write and to read).
+  const json = flags.output === 'json' ? new JsonDocumentWriter(process.stdout, 'results', process.stdout.isTTY === true ? 'indented' : 'compact') : undefined;
   let started = false;
   const head = (runId: string, frame: Pick<ScanDocument, 'startedAt' | 'wardVersion' | 'thresholds' | 'controls' | 'runner'>) => ({
     schemaVersion: 1,
