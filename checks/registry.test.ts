@@ -56,4 +56,16 @@ describe('control registry', () => {
     const ids = ALL_CONTROLS.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  // Every result carries its control's title and remediation. One non-ASCII character in them sends
+  // V8's JSON.stringify down its two-byte path for the rest of the call: at 60,000 results that cost
+  // ~0.4 s of CPU in `ward scan -o json` and each account state write (bench/README.md, issue 13).
+  it('writes titles, descriptions and remediation in ASCII (> for menu paths, - for ranges, ... for an ellipsis)', () => {
+    const nonAscii = ALL_CONTROLS.flatMap((c) =>
+      Object.entries({ title: c.title, description: c.description, remediation: c.remediation.text })
+        .filter(([, text]) => /[^\x20-\x7e]/.test(text))
+        .map(([field, text]) => `${c.id}.${field}: ${JSON.stringify(/[^\x20-\x7e]/.exec(text)?.[0])}`),
+    );
+    expect(nonAscii).toEqual([]);
+  });
 });

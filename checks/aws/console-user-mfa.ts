@@ -32,7 +32,7 @@ export default defineControl({
   description:
     'Every IAM user with a console password must have an MFA device, so a leaked or guessed password alone does not open the console. Users without a console password cannot sign in to the console and pass. The root user is judged by the root MFA control. Read from the IAM credential report, which AWS may have generated up to four hours earlier.',
   remediation: {
-    text: 'Have each user assign an MFA device (IAM console → Users → user → Security credentials → Assign MFA device), enforce it with a policy that denies actions without aws:MultiFactorAuthPresent, or remove the console password of users who do not need the console. Prefer IAM Identity Center for human access.',
+    text: 'Have each user assign an MFA device (IAM console > Users > user > Security credentials > Assign MFA device), enforce it with a policy that denies actions without aws:MultiFactorAuthPresent, or remove the console password of users who do not need the console. Prefer IAM Identity Center for human access.',
     url: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable.html',
   },
   reads: { report: iamCredentialReport },

@@ -16,7 +16,7 @@ export default defineControl({
   description:
     'EBS encryption by default is a per-region account setting: when it is on, every new volume and snapshot copy in the region is encrypted, whoever creates it and however. Without it, an unencrypted volume is one forgotten flag away.',
   remediation: {
-    text: 'Enable it in each region: EC2 console → Settings → Data protection and security → EBS encryption → Always encrypt new EBS volumes, or `aws ec2 enable-ebs-encryption-by-default --region <region>`. Optionally set a customer managed KMS key with `modify-ebs-default-kms-key-id`. Existing volumes are not changed.',
+    text: 'Enable it in each region: EC2 console > Settings > Data protection and security > EBS encryption > Always encrypt new EBS volumes, or `aws ec2 enable-ebs-encryption-by-default --region <region>`. Optionally set a customer managed KMS key with `modify-ebs-default-kms-key-id`. Existing volumes are not changed.',
     url: 'https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html',
   },
   reads: { setting: ebsDefaultEncryption },

@@ -17,7 +17,7 @@ export default defineControl({
   description:
     'The root user can do anything in the account, including close it, and no policy restricts it; it must have an MFA device. An account whose root credentials were removed through AWS Organizations centralized root access (no root password, no root access keys) passes: its root user cannot sign in.',
   remediation: {
-    text: 'Sign in as the root user and assign an MFA device (IAM console → Security credentials → Multi-factor authentication), preferably a FIDO2 security key or passkey. For member accounts of an AWS Organization, you can instead remove root credentials with centralized root access management.',
+    text: 'Sign in as the root user and assign an MFA device (IAM console > Security credentials > Multi-factor authentication), preferably a FIDO2 security key or passkey. For member accounts of an AWS Organization, you can instead remove root credentials with centralized root access management.',
     url: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html',
   },
   reads: { summary: iamAccountSummary },

@@ -13,7 +13,7 @@ const ALL_LOGS = 'alllogs';
 interface SettingReading {
   name: string;
   destinations: string[];
-  /** Enabled categories, lower-cased → as written. */
+  /** Enabled categories, lower-cased > as written. */
   categories: Map<string, string>;
   allLogs: boolean;
   /** Enabled category groups other than allLogs: their membership is not known here. */
@@ -77,7 +77,7 @@ export default defineControl({
   description:
     'Azure keeps a subscription\'s activity log (every create, update and delete through Resource Manager, and security alerts) for 90 days only. A subscription diagnostic setting must export at least the Administrative, Alert, Policy and Security categories, as CIS Microsoft Azure Foundations Benchmark 5.1.2 requires (or the allLogs category group), to a Log Analytics workspace, storage account, event hub or partner solution, so audit records outlive that window. A category counts when it is enabled in a setting that has a destination; categories may be split across settings. Legacy log profiles, which Microsoft is retiring, are not counted.',
   remediation: {
-    text: 'Monitor → Activity log → Export Activity Logs → Add diagnostic setting: tick Administrative, Alert, Policy and Security (or allLogs), send them to a Log Analytics workspace or storage account whose retention meets the policy. `az monitor diagnostic-settings subscription create` does the same from the CLI.',
+    text: 'Monitor > Activity log > Export Activity Logs > Add diagnostic setting: tick Administrative, Alert, Policy and Security (or allLogs), send them to a Log Analytics workspace or storage account whose retention meets the policy. `az monitor diagnostic-settings subscription create` does the same from the CLI.',
     url: 'https://learn.microsoft.com/azure/azure-monitor/essentials/activity-log',
   },
   reads: { settings: azureActivityLogDiagnosticSettings },

@@ -53,7 +53,7 @@ describe('azure-database-not-public', () => {
   it('rates 0.0.0.0–255.255.255.255 critical, quoting the rule', () => {
     const result = one({ sql: [sql('sql-research', 'Enabled', rules(['AllowAll', '0.0.0.0', '255.255.255.255']))] });
     expect(result).toMatchObject({ status: 'FAIL', severity: 'critical' });
-    expect(result.message).toContain('AllowAll (0.0.0.0–255.255.255.255');
+    expect(result.message).toContain('AllowAll (0.0.0.0-255.255.255.255');
     expect(result.evidence[1]?.fields['firewallRules']).toHaveLength(1);
   });
 
@@ -81,8 +81,8 @@ describe('azure-database-not-public', () => {
   it('ignores malformed or reversed rules when deciding critical, and names them', () => {
     const result = one({ sql: [sql('m', 'Enabled', rules(['broken', '0.0.0.0', '999.1.1.1'], ['reversed', '255.255.255.255', '0.0.0.0']))] });
     expect(result.severity).toBe('medium');
-    expect(result.message).toContain('broken (0.0.0.0–999.1.1.1: not IPv4 addresses, ignored)');
-    expect(result.message).toContain('reversed (255.255.255.255–0.0.0.0: start after end, ignored)');
+    expect(result.message).toContain('broken (0.0.0.0-999.1.1.1: not IPv4 addresses, ignored)');
+    expect(result.message).toContain('reversed (255.255.255.255-0.0.0.0: start after end, ignored)');
     expect(result.message).toContain('no firewall rule admits any address yet; rule(s)');
     expect(result.message).not.toContain('admits only part of the internet');
   });
@@ -97,7 +97,7 @@ describe('azure-database-not-public', () => {
     expect(result.message).not.toContain('?');
     expect(result.message).toContain('half-made (startIpAddress absent, endIpAddress absent: no address range, ignored)');
     expect(result.message).toContain('start-only (endIpAddress empty: no address range, ignored)');
-    expect(result.message).toContain('its firewall admits only part of the internet: office (52.1.2.3–52.1.2.3, 1 address)');
+    expect(result.message).toContain('its firewall admits only part of the internet: office (52.1.2.3-52.1.2.3, 1 address)');
   });
 
   it('is ERROR, never PASS, when public access is on and the firewall rules could not be read', () => {

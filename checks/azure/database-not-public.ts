@@ -5,7 +5,7 @@ import { addressCount, coversInternet, ipv4Range, touchesInternet, type CidrRang
 import { parseIpv4 } from '../support/cidr.js';
 import { armResource, label, regionOf } from './support/resources.js';
 
-/** 0.0.0.0–0.0.0.0: "Allow Azure services and resources to access this server" (any tenant's Azure IPs). */
+/** 0.0.0.0-0.0.0.0: "Allow Azure services and resources to access this server" (any tenant's Azure IPs). */
 const AZURE_SERVICES = '0.0.0.0';
 const RULES_SHOWN = 10;
 
@@ -45,8 +45,8 @@ function unusable(start: string | null | undefined, end: string | null | undefin
   if (missing.length > 0) return `${missing.join(', ')}: no address range, ignored`;
   const from = parseIpv4((start ?? '').trim());
   const to = parseIpv4((end ?? '').trim());
-  if (from !== undefined && to !== undefined && from > to) return `${start}–${end}: start after end, ignored`;
-  return `${start}–${end}: not IPv4 addresses, ignored`;
+  if (from !== undefined && to !== undefined && from > to) return `${start}-${end}: start after end, ignored`;
+  return `${start}-${end}: not IPv4 addresses, ignored`;
 }
 
 function describe(reading: RuleReading): string {
@@ -56,7 +56,7 @@ function describe(reading: RuleReading): string {
   if (reading.azureServices) return `${name} (0.0.0.0: any Azure service or resource, including other customers')`;
   if (reading.range === undefined) return `${name} (${unusable(start, end)})`;
   const count = addressCount(reading.range);
-  return `${name} (${start}–${end}, ${count.toLocaleString('en-US')} address${count === 1n ? '' : 'es'})`;
+  return `${name} (${start}-${end}, ${count.toLocaleString('en-US')} address${count === 1n ? '' : 'es'})`;
 }
 
 function listed(readings: RuleReading[]): string {
@@ -106,7 +106,7 @@ function judgeServer<P extends SqlServerProperties | FlexibleServerProperties>(
       resource,
       status: 'NOT_ASSESSABLE',
       region,
-      message: `${name} has public network access SecuredByPerimeter: the inbound access rules of its network security perimeter decide who can reach it, and Ward does not read them. Check the perimeter's inbound access rules (Network Security Perimeter → Profiles → Inbound access rules) for address ranges that admit the internet.`,
+      message: `${name} has public network access SecuredByPerimeter: the inbound access rules of its network security perimeter decide who can reach it, and Ward does not read them. Check the perimeter's inbound access rules (Network Security Perimeter > Profiles > Inbound access rules) for address ranges that admit the internet.`,
       evidence: evidence(),
     };
   }
@@ -183,7 +183,7 @@ export default defineControl({
   // Designed, not wired yet (README: Change-driven scans).
   changeEvents: { eventGrid: { resourceTypes: ['Microsoft.Sql/servers', 'Microsoft.Sql/servers/firewallRules', 'Microsoft.DBforPostgreSQL/flexibleServers', 'Microsoft.DBforMySQL/flexibleServers'] } },
   description:
-    'Azure SQL servers and PostgreSQL and MySQL flexible servers must not be reachable from the internet. A server passes when public network access is disabled or it is VNet-integrated (private access). With public network access enabled it fails: critical when its firewall rules together admit every public IPv4 address (0.0.0.0–255.255.255.255, or ranges that add up to it), medium otherwise. The 0.0.0.0–0.0.0.0 rule ("Allow Azure services and resources to access this server") admits any Azure customer\'s resources, not the whole internet, so it counts as medium. SQL servers secured by a network security perimeter are not assessable from the server alone.',
+    'Azure SQL servers and PostgreSQL and MySQL flexible servers must not be reachable from the internet. A server passes when public network access is disabled or it is VNet-integrated (private access). With public network access enabled it fails: critical when its firewall rules together admit every public IPv4 address (0.0.0.0-255.255.255.255, or ranges that add up to it), medium otherwise. The 0.0.0.0-0.0.0.0 rule ("Allow Azure services and resources to access this server") admits any Azure customer\'s resources, not the whole internet, so it counts as medium. SQL servers secured by a network security perimeter are not assessable from the server alone.',
   remediation: {
     text: 'Set public network access to Disabled and connect through a private endpoint (or, for flexible servers, VNet integration). Until then, delete firewall rules that admit the whole internet or "Allow Azure services", and allow only the specific addresses that need access.',
     url: 'https://learn.microsoft.com/azure/azure-sql/database/connectivity-settings',

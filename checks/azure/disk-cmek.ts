@@ -31,7 +31,7 @@ export default defineControl({
   description:
     'Azure encrypts every managed disk at rest (server-side encryption with platform-managed keys), so no disk is stored in clear; this control is about who owns the key. A disk passes when it is encrypted with a customer-managed key held in your Key Vault through a disk encryption set (EncryptionAtRestWithCustomerKey, or double encryption EncryptionAtRestWithPlatformAndCustomerKeys), as a confidential VM disk encrypted with a customer key, or with Azure Disk Encryption inside the guest. A disk on platform-managed keys only fails: you cannot revoke or rotate that key or prove who can use it. Unattached disks are judged too: their data is still there.',
   remediation: {
-    text: 'Create a Key Vault (or Managed HSM) key and a disk encryption set that uses it, grant the set access to the key, then switch each disk to it (Disk → Encryption → Encryption type "Encryption at-rest with a customer-managed key"; a VM must be deallocated first). Set an Azure Policy that requires disk encryption sets for new disks.',
+    text: 'Create a Key Vault (or Managed HSM) key and a disk encryption set that uses it, grant the set access to the key, then switch each disk to it (Disk > Encryption > Encryption type "Encryption at-rest with a customer-managed key"; a VM must be deallocated first). Set an Azure Policy that requires disk encryption sets for new disks.',
     url: 'https://learn.microsoft.com/azure/virtual-machines/disk-encryption',
   },
   reads: { disks: azureDisks },

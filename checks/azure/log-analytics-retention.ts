@@ -22,7 +22,7 @@ export default defineControl({
   description:
     'Every Log Analytics workspace must keep data for at least the configured minimum (minLogRetentionDays: 365 by default, 2190 days in the hipaa-6y profile). The workspace retention (retentionInDays) defaults to 30 days when unset; the Free tier keeps 7 days whatever it says; and the immediatePurgeDataOn30Days feature deletes data after 30 days. Individual tables can keep data longer (total retention with long-term retention, up to 12 years); Ward judges the workspace default that every table inherits.',
   remediation: {
-    text: 'Raise the workspace retention (Log Analytics workspace → Usage and estimated costs → Data retention, or `az monitor log-analytics workspace update --retention-time <days>`, up to 730 days), and set a longer total retention on the tables that hold audit data (long-term retention, up to 12 years) to meet the policy. Move workspaces off the Free tier.',
+    text: 'Raise the workspace retention (Log Analytics workspace > Usage and estimated costs > Data retention, or `az monitor log-analytics workspace update --retention-time <days>`, up to 730 days), and set a longer total retention on the tables that hold audit data (long-term retention, up to 12 years) to meet the policy. Move workspaces off the Free tier.',
     url: 'https://learn.microsoft.com/azure/azure-monitor/logs/data-retention-configure',
   },
   reads: { workspaces: azureLogAnalyticsWorkspaces },

@@ -36,7 +36,7 @@ export default defineControl({
   description:
     'Project metadata must set enable-oslogin-2fa to TRUE (with OS Login itself on, enable-oslogin TRUE), so that SSH to every VM in the project asks OS Login users for a second factor. Values are read as the guest environment does: "true" in any letter case. Instance metadata can override the project value for a single VM; it is not read here. Whether users have 2-step verification at all is a Google Workspace / Cloud Identity setting that Cloud Asset Inventory does not show: Ward reports it as NOT_ASSESSABLE for every project, never as a pass.',
   remediation: {
-    text: 'Set the project metadata: `gcloud compute project-info add-metadata --metadata enable-oslogin=TRUE,enable-oslogin-2fa=TRUE`, remove instance-level overrides, and enforce 2-step verification for users in the Google Admin console (Security → Authentication → 2-step verification) or Cloud Identity.',
+    text: 'Set the project metadata: `gcloud compute project-info add-metadata --metadata enable-oslogin=TRUE,enable-oslogin-2fa=TRUE`, remove instance-level overrides, and enforce 2-step verification for users in the Google Admin console (Security > Authentication > 2-step verification) or Cloud Identity.',
     url: 'https://cloud.google.com/compute/docs/oslogin/set-up-oslogin#byb',
   },
   reads: { computeProject: gcpComputeProject },
@@ -89,7 +89,7 @@ export default defineControl({
       resource: userTwoStepResource(ctx.account),
       region: 'global',
       status: 'NOT_ASSESSABLE',
-      message: `Whether the users who can reach project ${ctx.account} have 2-step verification is set in the Google Workspace or Cloud Identity Admin console (Security → Authentication → 2-step verification: allow and enforce it, ideally with security keys), not in the project; Cloud Asset Inventory does not show it. Check enforcement and enrolment there (Admin console → Reporting → User reports → Security).`,
+      message: `Whether the users who can reach project ${ctx.account} have 2-step verification is set in the Google Workspace or Cloud Identity Admin console (Security > Authentication > 2-step verification: allow and enforce it, ideally with security keys), not in the project; Cloud Asset Inventory does not show it. Check enforcement and enrolment there (Admin console > Reporting > User reports > Security).`,
       evidence: [],
     });
     return results;
