@@ -12,29 +12,13 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore, Mutation } from './blob.js';
+import { s3LocationUrl, type RetentionRule, type S3Location } from './s3-location.js';
+
+export { parseS3Url, type RetentionRule, type S3Location } from './s3-location.js';
 
 /** S3's own limit for a pre-signed URL signed with SigV4. */
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 const MAX_UPDATE_ATTEMPTS = 12;
-
-export interface S3Location {
-  bucket: string;
-  prefix: string;
-}
-
-/** Object Lock on what is written under `prefix`, for `days` from the write (default mode: governance). */
-export interface RetentionRule {
-  prefix: string;
-  days: number;
-  mode?: 'GOVERNANCE' | 'COMPLIANCE';
-}
-
-export function parseS3Url(url: string): S3Location {
-  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
-  if (match === null) throw new Error(`expected s3://bucket[/prefix], found "${url}"`);
-  const prefix = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
-  return { bucket: match[1] ?? '', prefix: prefix === '' ? '' : `${prefix}/` };
-}
 
 function errorStatus(error: unknown): { name: string; status: number | undefined } {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -63,7 +47,7 @@ export class S3BlobStore implements BlobStore {
     config: S3ClientConfig = {},
     private readonly retention?: RetentionRule,
   ) {
-    this.location = `s3://${where.bucket}/${where.prefix}`;
+    this.location = s3LocationUrl(where);
     // Checksums only when S3 requires them: S3-compatible servers mangle streamed uploads otherwise.
     this.client = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED', ...config });
   }
