@@ -4,6 +4,7 @@
 //   world.yml: accounts[1].regions.eu-west-1.volumes[0].encrypted: expected boolean, found "yes" (line 42)
 
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { explainSchemaErrors, formatPath, type PathSegment } from '../core/schema-errors.js';
@@ -231,11 +232,15 @@ export function checkWorld(world: World, name = 'world'): World {
   return validate(JSON.parse(JSON.stringify(world)) as unknown, name);
 }
 
-/** The bundled demo world, from the sources or from a build under dist/. */
+/**
+ * The bundled demo world, from the sources (sandbox/world.ts), the compiled build (dist/sandbox/) or
+ * the CLI bundle (dist/cli-bundle/chunks/): the nearest `sandbox/worlds/demo.yml` above this module.
+ */
 export function demoWorldPath(): string {
-  for (const relative of ['./worlds/demo.yml', '../../sandbox/worlds/demo.yml']) {
-    const candidate = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(candidate)) return candidate;
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = dirname(dir)) {
+    for (const candidate of [join(dir, 'worlds', 'demo.yml'), join(dir, 'sandbox', 'worlds', 'demo.yml')]) if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) break;
   }
-  throw new Error('the bundled sandbox world (sandbox/worlds/demo.yml) is missing');
+  throw new Error(`the bundled sandbox world (sandbox/worlds/demo.yml) is missing from every folder above ${here}`);
 }
