@@ -223,18 +223,20 @@ describe('serverless package (CloudFormation template)', () => {
   });
 
   it('alarms on a non-empty dead-letter queue and sends failed scheduled runs to the operator topic (item 11)', () => {
-    const alarm = resources['TargetDeadLetterQueueAlarm']?.Properties ?? {};
-    expect(alarm).toMatchObject({
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['TargetDeadLetterQueue', 'QueueName'] } }],
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      AlarmActions: [{ Ref: 'OperatorAlertsTopic' }],
-    });
+    for (const queue of ['TargetDeadLetterQueue', 'ChangeDeadLetterQueue']) {
+      const alarm = resources[`${queue}Alarm`]?.Properties ?? {};
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: 'OperatorAlertsTopic' }],
+      });
+    }
     expect(resources['OperatorAlertsTopic']?.Properties['KmsMasterKeyId']).toEqual({ Ref: 'StoreKey' });
     const destinations = Object.fromEntries(byType('AWS::Lambda::EventInvokeConfig').map(([, c]) => [JSON.stringify(c.Properties['FunctionName']), c.Properties['DestinationConfig']]));
-    for (const fn of ['ScanLambdaFunction', 'ReportLambdaFunction']) {
+    for (const fn of ['ScanLambdaFunction', 'ReportLambdaFunction', 'SweepRunsLambdaFunction']) {
       expect(destinations[JSON.stringify({ Ref: fn })]).toEqual({ OnFailure: { Destination: { Ref: 'OperatorAlertsTopic' } } });
     }
     for (const role of ['ScanRole', 'ReportRole']) {
