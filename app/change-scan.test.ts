@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthorizeSecurityGroupIngressCommand, CreateVolumeCommand, DisableEbsEncryptionByDefaultCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { AuthorizeSecurityGroupIngressCommand, CreateVolumeCommand, DisableEbsEncryptionByDefaultCommand, ModifySecurityGroupRulesCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateDBInstanceCommand, ModifyDBInstanceCommand, RestoreDBInstanceFromDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { DeleteTrailCommand, PutEventSelectorsCommand, StopLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
@@ -163,6 +163,22 @@ describe('change-driven scan', () => {
     expect(slack.accepted).toHaveLength(1);
     expect(messageText()).toContain('1 finding resolved');
     expect(messageText()).toContain('`web`');
+  });
+
+  it('a rule modified in place to admit the internet: the group found, in one message', async () => {
+    const added = await clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: WEB, IpPermissions: [{ ...SSH_OPEN, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] }));
+    await runChanges();
+    expect(await tracked('aws-ssh-not-open', WEB)).toBeUndefined();
+    expect(slack.accepted).toHaveLength(0);
+    const ruleId = added.SecurityGroupRules?.[0]?.SecurityGroupRuleId ?? '';
+    await clients.ec2.send(new ModifySecurityGroupRulesCommand({ GroupId: WEB, SecurityGroupRules: [{ SecurityGroupRuleId: ruleId, SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' } }] }));
+    expect(events.map((e) => e.detail.requestParameters)).toEqual([{ ModifySecurityGroupRulesRequest: { GroupId: WEB, SecurityGroupRule: { SecurityGroupRuleId: ruleId, SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' }, tag: 1 } } }]);
+    const { outcome } = await runChanges();
+    expect(outcome.scan?.results.map((f) => [f.controlId, f.resource.id, f.status])).toEqual([['aws-ssh-not-open', WEB, 'FAIL']]);
+    expect((await tracked('aws-ssh-not-open', WEB))?.state).toBe('new');
+    expect((await tracked('aws-ssh-not-open', LEGACY))?.state).toBe('new');
+    expect(slack.accepted).toHaveLength(1);
+    expect(messageText()).toContain('1 new finding');
   });
 
   it('a burst of changes to several groups is one filtered read and one message', async () => {

@@ -83,6 +83,14 @@ function groupOf(ctx: CallContext, params: QueryParams) {
   return group;
 }
 
+/**
+ * The sandbox keeps rules as IpPermissions, not as rule objects: a rule's id is derived from the group,
+ * the ports and the one CIDR, so AuthorizeSecurityGroupIngress's answer and ModifySecurityGroupRules agree.
+ */
+function ruleId(groupId: string, p: Pick<PermissionModel, 'IpProtocol' | 'FromPort' | 'ToPort'>, cidr: string): string {
+  return `sgr-${stableHex(`${groupId}/${p.IpProtocol}/${p.FromPort ?? ''}/${p.ToPort ?? ''}/${cidr}`, 17)}`;
+}
+
 const authorizeSecurityGroupIngress: XmlHandler = (ctx, params) => {
   const group = groupOf(ctx, params);
   const added = permissionsOf(params);
@@ -91,7 +99,7 @@ const authorizeSecurityGroupIngress: XmlHandler = (ctx, params) => {
     [...p.IpRanges.map((r) => ({ cidrIpv4: r.CidrIp })), ...p.Ipv6Ranges.map((r) => ({ cidrIpv6: r.CidrIpv6 }))].map((source) => ({
       groupOwnerId: group.OwnerId,
       groupId: group.GroupId,
-      securityGroupRuleId: `sgr-${hex(17)}`,
+      securityGroupRuleId: ruleId(group.GroupId, p, 'cidrIpv4' in source ? source.cidrIpv4 : source.cidrIpv6),
       isEgress: false,
       ipProtocol: p.IpProtocol,
       fromPort: p.FromPort,
@@ -123,6 +131,45 @@ const revokeSecurityGroupIngress: XmlHandler = (ctx, params) => {
   }
   group.IpPermissions = group.IpPermissions.filter((p) => p.IpRanges.length + p.Ipv6Ranges.length + p.UserIdGroupPairs.length + p.PrefixListIds.length > 0);
   emit(ctx, { groupId: group.GroupId, ipPermissions: permissionsRecord(removed) }, { _return: true });
+  return leaf('return', true);
+};
+
+/** ModifySecurityGroupRules for ingress rules with a CIDR source: each named rule is replaced by its new form. */
+const modifySecurityGroupRules: XmlHandler = (ctx, params) => {
+  const group = groupOf(ctx, params);
+  const updates: Array<Record<string, unknown>> = [];
+  for (let n = 1; ; n += 1) {
+    const id = params.get(`SecurityGroupRule.${n}.SecurityGroupRuleId`);
+    if (id === undefined) break;
+    const at = (name: string) => `SecurityGroupRule.${n}.SecurityGroupRule.${name}`;
+    const protocol = params.get(at('IpProtocol'));
+    const cidr4 = params.get(at('CidrIpv4'));
+    const cidr6 = params.get(at('CidrIpv6'));
+    if (protocol === undefined || (cidr4 === undefined) === (cidr6 === undefined)) {
+      throw new AwsError('InvalidParameterValue', 'The sandbox models ModifySecurityGroupRules with an IpProtocol and one CidrIpv4 or CidrIpv6.', 400);
+    }
+    const permission = group.IpPermissions.find((p) => [...p.IpRanges.map((r) => r.CidrIp), ...p.Ipv6Ranges.map((r) => r.CidrIpv6)].some((c) => ruleId(group.GroupId, p, c) === id));
+    if (permission === undefined) throw new AwsError('InvalidSecurityGroupRuleId.NotFound', `The security group rule ID '${id}' does not exist`, 400);
+    permission.IpRanges = permission.IpRanges.filter((r) => ruleId(group.GroupId, permission, r.CidrIp) !== id);
+    permission.Ipv6Ranges = permission.Ipv6Ranges.filter((r) => ruleId(group.GroupId, permission, r.CidrIpv6) !== id);
+    const from = params.int(at('FromPort'));
+    const to = params.int(at('ToPort'));
+    group.IpPermissions.push({
+      IpProtocol: protocol,
+      ...(from === undefined ? {} : { FromPort: from }),
+      ...(to === undefined ? {} : { ToPort: to }),
+      IpRanges: cidr4 === undefined ? [] : [{ CidrIp: cidr4 }],
+      Ipv6Ranges: cidr6 === undefined ? [] : [{ CidrIpv6: cidr6 }],
+      UserIdGroupPairs: [],
+      PrefixListIds: [],
+    });
+    updates.push({ SecurityGroupRuleId: id, SecurityGroupRule: { IpProtocol: protocol, FromPort: from, ToPort: to, ...(cidr4 === undefined ? { CidrIpv6: cidr6 } : { CidrIpv4: cidr4 }) }, tag: n });
+  }
+  if (updates.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter SecurityGroupRules', 400);
+  group.IpPermissions = group.IpPermissions.filter((p) => p.IpRanges.length + p.Ipv6Ranges.length + p.UserIdGroupPairs.length + p.PrefixListIds.length > 0);
+  // CloudTrail records this call in the request's own (upper camel case) shape.
+  const [only] = updates;
+  emit(ctx, { ModifySecurityGroupRulesRequest: { GroupId: group.GroupId, SecurityGroupRule: updates.length === 1 ? only : updates } }, { ModifySecurityGroupRulesResponse: { _return: true } });
   return leaf('return', true);
 };
 
@@ -159,6 +206,7 @@ function ebsDefault(enabled: boolean): XmlHandler {
 export const EC2_WRITE_HANDLERS: Record<string, XmlHandler> = {
   AuthorizeSecurityGroupIngress: authorizeSecurityGroupIngress,
   RevokeSecurityGroupIngress: revokeSecurityGroupIngress,
+  ModifySecurityGroupRules: modifySecurityGroupRules,
   CreateVolume: createVolume,
   EnableEbsEncryptionByDefault: ebsDefault(true),
   DisableEbsEncryptionByDefault: ebsDefault(false),
