@@ -15,6 +15,16 @@ import { instanceXml } from './rds.js';
 
 const hex = (n: number) => randomBytes(Math.ceil(n / 2)).toString('hex').slice(0, n);
 
+/** CloudTrail records CloudTrail's, RDS's and IAM's answers with each key's first letter lower-cased (DBInstanceArn → dBInstanceArn). */
+function cloudTrailShape(value: Record<string, unknown>): Record<string, unknown> {
+  const shape = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(shape);
+    if (typeof v !== 'object' || v === null) return v;
+    return Object.fromEntries(Object.entries(v).map(([key, inner]) => [key.charAt(0).toLowerCase() + key.slice(1), shape(inner)]));
+  };
+  return shape(value) as Record<string, unknown>;
+}
+
 function emit(ctx: CallContext, request: Record<string, unknown> | null, response: Record<string, unknown> | null): void {
   emitChange(ctx, ctx.state.changeListeners, request, response);
 }
@@ -279,16 +289,16 @@ const deleteTrail: JsonHandler = (ctx, body) => {
   return {};
 };
 
-/** CloudTrail's record of a trail (UpdateTrail's responseElements). */
-function trailRecord(trail: TrailModel): Record<string, unknown> {
+/** The trail as UpdateTrail answers it. */
+function trailAnswer(trail: TrailModel): Record<string, unknown> {
   return {
-    name: trail.Name,
-    s3BucketName: trail.S3BucketName,
-    includeGlobalServiceEvents: trail.IncludeGlobalServiceEvents,
-    isMultiRegionTrail: trail.IsMultiRegionTrail,
-    trailARN: trail.TrailARN,
-    logFileValidationEnabled: trail.LogFileValidationEnabled,
-    isOrganizationTrail: trail.IsOrganizationTrail,
+    Name: trail.Name,
+    S3BucketName: trail.S3BucketName,
+    IncludeGlobalServiceEvents: trail.IncludeGlobalServiceEvents,
+    IsMultiRegionTrail: trail.IsMultiRegionTrail,
+    TrailARN: trail.TrailARN,
+    LogFileValidationEnabled: trail.LogFileValidationEnabled,
+    IsOrganizationTrail: trail.IsOrganizationTrail,
   };
 }
 
@@ -306,9 +316,9 @@ const updateTrail: JsonHandler = (ctx, body) => {
   const request: Record<string, unknown> = { name };
   if (multiRegion !== undefined) request['isMultiRegionTrail'] = multiRegion;
   if (globalEvents !== undefined) request['includeGlobalServiceEvents'] = globalEvents;
-  const record = trailRecord(trail);
-  emit(ctx, request, record);
-  return { Name: trail.Name, S3BucketName: trail.S3BucketName, IncludeGlobalServiceEvents: trail.IncludeGlobalServiceEvents, IsMultiRegionTrail: trail.IsMultiRegionTrail, TrailARN: trail.TrailARN, LogFileValidationEnabled: trail.LogFileValidationEnabled, IsOrganizationTrail: trail.IsOrganizationTrail };
+  const answer = trailAnswer(trail);
+  emit(ctx, request, cloudTrailShape(answer));
+  return answer;
 };
 
 type EventSelector = NonNullable<TrailModel['EventSelectors']>[number];
@@ -425,18 +435,8 @@ function newInstance(ctx: CallContext, params: QueryParams, from: { engine: stri
 
 /** CloudTrail's record of a new instance (responseElements), as far as the controls and the event map read. */
 function instanceRecord(d: DbInstanceModel): Record<string, unknown> {
-  return {
-    dBInstanceIdentifier: d.DBInstanceIdentifier,
-    dBInstanceClass: d.DBInstanceClass,
-    engine: d.Engine,
-    dBInstanceStatus: d.DBInstanceStatus,
-    publiclyAccessible: d.PubliclyAccessible,
-    storageEncrypted: d.StorageEncrypted,
-    kmsKeyId: d.KmsKeyId,
-    vpcSecurityGroups: d.VpcSecurityGroups.map((g) => ({ vpcSecurityGroupId: g.VpcSecurityGroupId, status: g.Status })),
-    dbiResourceId: d.DbiResourceId,
-    dBInstanceArn: d.DBInstanceArn,
-  };
+  const { DBInstanceIdentifier, DBInstanceClass, Engine, DBInstanceStatus, PubliclyAccessible, StorageEncrypted, KmsKeyId, VpcSecurityGroups, DbiResourceId, DBInstanceArn } = d;
+  return cloudTrailShape({ DBInstanceIdentifier, DBInstanceClass, Engine, DBInstanceStatus, PubliclyAccessible, StorageEncrypted, KmsKeyId, VpcSecurityGroups, DbiResourceId, DBInstanceArn });
 }
 
 const createDBInstance: XmlHandler = (ctx, params) => {
