@@ -4,10 +4,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthorizeSecurityGroupIngressCommand, CreateVolumeCommand, DisableEbsEncryptionByDefaultCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { AuthorizeSecurityGroupIngressCommand, CreateVolumeCommand, DisableEbsEncryptionByDefaultCommand, ModifySecurityGroupRulesCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
-import { DeleteTrailCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { CreateDBInstanceCommand, ModifyDBInstanceCommand, RestoreDBInstanceFromDBSnapshotCommand } from '@aws-sdk/client-rds';
+import { DeleteTrailCommand, PutEventSelectorsCommand, StopLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
+import { CreateLoginProfileCommand, DeactivateMFADeviceCommand } from '@aws-sdk/client-iam';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CONTROL_IDS } from '../checks/index.js';
 import { parseConfig } from '../core/config.js';
@@ -25,7 +26,10 @@ import { changeScan, parseChangeEvent, planChangeScopes } from './change-scan.js
 import { scan } from './scan.js';
 
 const ACCOUNT = '111122223333';
-const REGION = 'eu-west-1';
+// us-east-1: where global service events are delivered, so a trail's IncludeGlobalServiceEvents counts.
+const REGION = 'us-east-1';
+/** The sandbox's credential-report age limit here (AWS: four hours), so a test can outlive a report. */
+const REPORT_MAX_AGE_MS = 1500;
 const WEB = 'sg-0000000000000000a';
 const LEGACY = 'sg-0000000000000000b';
 const APP = ['sg-00000000000000001', 'sg-00000000000000002', 'sg-00000000000000003'];
@@ -34,13 +38,20 @@ const SSH_OPEN = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ Cid
 
 function world(): World {
   return {
-    regions: { 'us-east-1': 'opt-in-not-required', [REGION]: 'opt-in-not-required' },
+    regions: { [REGION]: 'opt-in-not-required' },
     accounts: [
       {
         id: ACCOUNT,
         name: 'clinic',
         current: true,
-        iam: { root: { password: true, mfa: true } },
+        iam: {
+          root: { password: true, mfa: true },
+          users: [
+            { name: 'alice', password: true, mfa: true },
+            { name: 'bob', password: false },
+          ],
+          credentialReport: { maxAgeMs: REPORT_MAX_AGE_MS },
+        },
         regions: {
           [REGION]: {
             ebsEncryptionByDefault: true,
@@ -103,9 +114,10 @@ function drain() {
   return batch;
 }
 
-async function runChanges() {
+/** One change scan of the events so far (or of `batch`: SQS handing a batch over again). */
+async function runChanges(batch = drain()) {
   sandbox.stats.reset();
-  const outcome = await changeScan({ config, events: drain(), store, homeAccount: ACCOUNT, webhookUrl: slack.url });
+  const outcome = await changeScan({ config, events: batch, store, homeAccount: ACCOUNT, webhookUrl: slack.url });
   return { outcome, byApi: { ...sandbox.stats.byApi } };
 }
 
@@ -153,6 +165,22 @@ describe('change-driven scan', () => {
     expect(messageText()).toContain('`web`');
   });
 
+  it('a rule modified in place to admit the internet: the group found, in one message', async () => {
+    const added = await clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: WEB, IpPermissions: [{ ...SSH_OPEN, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] }));
+    await runChanges();
+    expect(await tracked('aws-ssh-not-open', WEB)).toBeUndefined();
+    expect(slack.accepted).toHaveLength(0);
+    const ruleId = added.SecurityGroupRules?.[0]?.SecurityGroupRuleId ?? '';
+    await clients.ec2.send(new ModifySecurityGroupRulesCommand({ GroupId: WEB, SecurityGroupRules: [{ SecurityGroupRuleId: ruleId, SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' } }] }));
+    expect(events.map((e) => e.detail.requestParameters)).toEqual([{ ModifySecurityGroupRulesRequest: { GroupId: WEB, SecurityGroupRule: { SecurityGroupRuleId: ruleId, SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' }, tag: 1 } } }]);
+    const { outcome } = await runChanges();
+    expect(outcome.scan?.results.map((f) => [f.controlId, f.resource.id, f.status])).toEqual([['aws-ssh-not-open', WEB, 'FAIL']]);
+    expect((await tracked('aws-ssh-not-open', WEB))?.state).toBe('new');
+    expect((await tracked('aws-ssh-not-open', LEGACY))?.state).toBe('new');
+    expect(slack.accepted).toHaveLength(1);
+    expect(messageText()).toContain('1 new finding');
+  });
+
   it('a burst of changes to several groups is one filtered read and one message', async () => {
     for (const id of APP) {
       await clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: id, IpPermissions: [SSH_OPEN] }));
@@ -197,6 +225,124 @@ describe('change-driven scan', () => {
     expect((await tracked('aws-cloudtrail-all-regions', `${ACCOUNT}/${REGION}/region-coverage`))?.state).toBe('new');
     expect(slack.accepted).toHaveLength(1);
     expect(messageText()).toContain('2 new findings');
+  });
+
+  it('a new public, unencrypted database: both its findings new, in one message; the other database untouched', async () => {
+    const legacyBefore = await tracked('aws-ssh-not-open', LEGACY);
+    await clients.rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: 'Scratch-DB', Engine: 'postgres', DBInstanceClass: 'db.t4g.micro', MasterUsername: 'admin', MasterUserPassword: 'not-a-secret-1', AllocatedStorage: 20, PubliclyAccessible: true, StorageEncrypted: false, VpcSecurityGroupIds: [WEB] }));
+    const [event] = events;
+    expect(event?.detail.requestParameters).toMatchObject({ dBInstanceIdentifier: 'Scratch-DB', publiclyAccessible: true, storageEncrypted: false });
+    expect(JSON.stringify(event)).not.toContain('not-a-secret-1');
+    const { outcome, byApi } = await runChanges();
+    // One read of the instance serves both controls.
+    expect(byApi['rds:DescribeDBInstances']).toBe(1);
+    expect(outcome.scan?.results.map((f) => [f.controlId, f.resource.id, f.status])).toEqual([
+      ['aws-rds-not-public', 'scratch-db', 'FAIL'],
+      ['aws-rds-storage-encrypted', 'scratch-db', 'FAIL'],
+    ]);
+    expect((await tracked('aws-rds-not-public', 'scratch-db'))?.state).toBe('new');
+    expect((await tracked('aws-rds-storage-encrypted', 'scratch-db'))?.state).toBe('new');
+    expect(await tracked('aws-rds-not-public', 'ehr-db')).toBeUndefined();
+    expect(await tracked('aws-ssh-not-open', LEGACY)).toEqual(legacyBefore);
+    expect(slack.accepted).toHaveLength(1);
+    expect(messageText()).toContain('2 new findings');
+    expect(messageText()).toContain('scratch-db');
+  });
+
+  it('a restore from an encrypted snapshot, made public: one new finding (public), encryption judged and passing, one message', async () => {
+    await expect(clients.rds.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: 'ehr-copy', DBSnapshotIdentifier: 'manual-none' }))).rejects.toThrow(/DBSnapshot not found/);
+    expect(events).toHaveLength(0);
+    await clients.rds.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: 'ehr-copy', DBSnapshotIdentifier: 'rds:ehr-db-2026-12-01-03-10', PubliclyAccessible: true, VpcSecurityGroupIds: [WEB] }));
+    expect(events.map((e) => [e.detail.eventName, e.detail.requestParameters?.['dBSnapshotIdentifier']])).toEqual([['RestoreDBInstanceFromDBSnapshot', 'rds:ehr-db-2026-12-01-03-10']]);
+    const { outcome } = await runChanges();
+    expect(outcome.scan?.results.map((f) => [f.controlId, f.resource.id, f.status])).toEqual([
+      ['aws-rds-not-public', 'ehr-copy', 'FAIL'],
+      ['aws-rds-storage-encrypted', 'ehr-copy', 'PASS'],
+    ]);
+    expect((await tracked('aws-rds-not-public', 'ehr-copy'))?.state).toBe('new');
+    expect(slack.accepted).toHaveLength(1);
+    expect(messageText()).toContain('1 new finding');
+  });
+
+  it('a trail narrowed to one region without global service events fails us-east-1; widening it again resolves it; one message each', async () => {
+    const coverage = `${ACCOUNT}/${REGION}/region-coverage`;
+    await expect(clients.cloudtrail.send(new UpdateTrailCommand({ Name: 'main', IncludeGlobalServiceEvents: false }))).rejects.toThrow(/Multi-Region trail must include global service events/);
+    await clients.cloudtrail.send(new UpdateTrailCommand({ Name: 'main', IsMultiRegionTrail: false, IncludeGlobalServiceEvents: false }));
+    expect(events.map((e) => [e.detail.eventName, e.detail.requestParameters, e.detail.responseElements?.['isMultiRegionTrail']])).toEqual([
+      ['UpdateTrail', { name: 'main', isMultiRegionTrail: false, includeGlobalServiceEvents: false }, false],
+    ]);
+    const { outcome } = await runChanges();
+    expect(outcome.scan?.results.map((f) => [f.controlId, f.status])).toEqual([['aws-cloudtrail-all-regions', 'FAIL']]);
+    expect(outcome.scan?.results[0]?.message).toContain('not global service events');
+    expect((await tracked('aws-cloudtrail-all-regions', coverage))?.state).toBe('new');
+    expect((await tracked('aws-ssh-not-open', LEGACY))?.state).toBe('new');
+    expect(slack.accepted).toHaveLength(1);
+    slack.accepted.length = 0;
+
+    await clients.cloudtrail.send(new UpdateTrailCommand({ Name: 'main', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true }));
+    await runChanges();
+    expect((await tracked('aws-cloudtrail-all-regions', coverage))?.state).toBe('resolved');
+    expect((await tracked('aws-ssh-not-open', LEGACY))?.state).toBe('new');
+    expect(slack.accepted).toHaveLength(1);
+    expect(messageText()).toContain('1 finding resolved');
+  });
+
+  it('event selectors that log only write events fail the region; logging all again resolves it; one message each', async () => {
+    const coverage = `${ACCOUNT}/${REGION}/region-coverage`;
+    await clients.cloudtrail.send(new PutEventSelectorsCommand({ TrailName: 'main', EventSelectors: [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true }] }));
+    expect(events[0]?.detail.requestParameters).toEqual({ trailName: 'main', eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: true, dataResources: [], excludeManagementEventSources: [] }] });
+    const { outcome } = await runChanges();
+    expect(outcome.scan?.results.map((f) => [f.controlId, f.status])).toEqual([['aws-cloudtrail-all-regions', 'FAIL']]);
+    expect(outcome.scan?.results[0]?.message).toContain('WriteOnly');
+    expect((await tracked('aws-cloudtrail-all-regions', coverage))?.state).toBe('new');
+    expect(slack.accepted).toHaveLength(1);
+    slack.accepted.length = 0;
+
+    await clients.cloudtrail.send(new PutEventSelectorsCommand({ TrailName: 'main', EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true }] }));
+    await runChanges();
+    expect((await tracked('aws-cloudtrail-all-regions', coverage))?.state).toBe('resolved');
+    expect(slack.accepted).toHaveLength(1);
+    expect(messageText()).toContain('1 finding resolved');
+  });
+
+  it('IAM changes wait for the credential report: a report from before them changes nothing and sends nothing; once rebuilt, both are new, in one message', async () => {
+    await clients.iam.send(new DeactivateMFADeviceCommand({ UserName: 'alice', SerialNumber: `arn:aws:iam::${ACCOUNT}:mfa/alice` }));
+    await clients.iam.send(new CreateLoginProfileCommand({ UserName: 'bob', Password: 'not-a-secret-2', PasswordResetRequired: true }));
+    expect(events.map((e) => [e.detail.eventName, e.region, e.detail.requestParameters])).toEqual([
+      ['DeactivateMFADevice', 'us-east-1', { userName: 'alice', serialNumber: `arn:aws:iam::${ACCOUNT}:mfa/alice` }],
+      ['CreateLoginProfile', 'us-east-1', { userName: 'bob', passwordResetRequired: true }],
+    ]);
+    const batch = drain();
+    const changedAt = Date.parse(batch[0]?.time ?? '');
+
+    // The report the daily scan had AWS build is younger than its age limit: AWS serves it as it is.
+    const stale = await runChanges(batch);
+    const users = (scan: typeof stale) => scan.outcome.scan?.results.filter((f) => f.controlId === 'aws-console-user-mfa').map((f) => [f.resource.id, f.status]);
+    expect(users(stale)).toEqual([
+      ['alice', 'PASS'],
+      ['bob', 'PASS'],
+    ]);
+    const generated = stale.outcome.scan?.results.find((f) => f.resource.id === 'alice')?.evidence[0]?.fields['generatedTime'];
+    expect(Date.parse(String(generated))).toBeLessThanOrEqual(changedAt);
+    expect(stale.outcome.alerts?.status).toBe('nothing-to-send');
+    expect(await tracked('aws-console-user-mfa', 'alice')).toBeUndefined();
+    expect(slack.accepted).toHaveLength(0);
+
+    // Past the age limit, the next GenerateCredentialReport rebuilds it (the same batch, as SQS redelivers it or the next scan reads it).
+    await new Promise((resolve) => setTimeout(resolve, REPORT_MAX_AGE_MS + 100));
+    const fresh = await runChanges(batch);
+    expect(users(fresh)).toEqual([
+      ['alice', 'FAIL'],
+      ['bob', 'FAIL'],
+    ]);
+    expect((await tracked('aws-console-user-mfa', 'alice'))?.state).toBe('new');
+    expect((await tracked('aws-console-user-mfa', 'bob'))?.state).toBe('new');
+    // The root user kept its MFA: re-judged from GetAccountSummary (never stale), still passing.
+    expect(fresh.outcome.scan?.results.filter((f) => f.controlId === 'aws-root-mfa').map((f) => f.status)).toEqual(['PASS']);
+    expect((await tracked('aws-ssh-not-open', LEGACY))?.state).toBe('new');
+    expect(slack.accepted).toHaveLength(1);
+    expect(messageText()).toContain('2 new findings');
+    expect(messageText()).not.toContain('not-a-secret');
   });
 
   it('ignores accounts the configuration does not cover, and events no control needs', async () => {

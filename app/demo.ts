@@ -9,6 +9,7 @@ import { demoGcpWorld } from '../sandbox/gcp/demo.js';
 import { azureDemoWorld } from '../sandbox/azure/demo.js';
 import { sandboxEnv } from '../sandbox/env.js';
 import { startSandbox } from '../sandbox/server.js';
+import type { ChangeableSandbox } from './demo-change.js';
 
 /** The demo world: AWS from sandbox/worlds/demo.yml, Google Cloud and Azure from their demo modules. */
 export function demoWorld(): World {
@@ -37,8 +38,7 @@ export function sandboxVariables(url: string, config: WardConfig): Record<string
   };
 }
 
-export interface RunningSandbox {
-  url: string;
+export interface RunningSandbox extends ChangeableSandbox {
   close(): Promise<void>;
 }
 

@@ -18,11 +18,18 @@ export interface Principal {
   sessionToken?: string;
 }
 
+/** A generated credential report: it shows the account as it was then, not as it is now. */
+export interface CredentialReportState {
+  startedAt: number;
+  readyAt: number;
+  csv: string;
+}
+
 /** State that changes while the server runs (sessions, credential reports). */
 export interface ServerState {
   sessions: Map<string, Principal>;
-  /** Per account: when the credential report generation started. */
-  credentialReports: Map<string, { startedAt: number; readyAt: number }>;
+  /** Per account: the credential report, as IAM built it when its generation started. */
+  credentialReports: Map<string, CredentialReportState>;
   sessionCounter: number;
   /** sts:GetWebIdentityToken's signing key and issuer base URL (set once the server listens). */
   outboundIssuer: OutboundIssuer;

@@ -192,6 +192,8 @@ export interface IamModel {
   summary: Record<string, number>;
   generationMs: number;
   preGenerated: boolean;
+  /** How old a credential report may get before it is rebuilt (AWS: four hours). */
+  reportMaxAgeMs: number;
 }
 
 export interface RegionModel {
@@ -269,7 +271,8 @@ function date(value: string | undefined, fallbackHours: number): string {
   return value ?? isoAt(fallbackHours);
 }
 
-function managedKey(region: string, account: string, alias: string): string {
+/** The ARN of an AWS managed key (aws/ebs, aws/rds) of a region. */
+export function managedKey(region: string, account: string, alias: string): string {
   const h = stableHex(`kms/${account}/${region}/${alias}`, 32);
   return `arn:aws:kms:${region}:${account}:key/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
@@ -710,6 +713,7 @@ function buildAccount(account: WorldAccount, index: number, regionTable: Record<
       summary,
       generationMs: iam.credentialReport?.generationMs ?? 0,
       preGenerated: iam.credentialReport?.preGenerated ?? false,
+      reportMaxAgeMs: iam.credentialReport?.maxAgeMs ?? 4 * 3_600_000,
     },
     regionStatus,
     trails,

@@ -32,7 +32,7 @@ import { LOGS_HANDLERS } from './services/logs.js';
 import { ORGANIZATIONS_HANDLERS } from './services/organizations.js';
 import { RDS_HANDLERS } from './services/rds.js';
 import { STS_HANDLERS, userPrincipal } from './services/sts.js';
-import { CLOUDTRAIL_WRITE_HANDLERS, EC2_WRITE_HANDLERS, LOGS_WRITE_HANDLERS, RDS_WRITE_HANDLERS } from './services/writes.js';
+import { CLOUDTRAIL_WRITE_HANDLERS, EC2_WRITE_HANDLERS, IAM_WRITE_HANDLERS, LOGS_WRITE_HANDLERS, RDS_WRITE_HANDLERS } from './services/writes.js';
 import type { ChangeListener } from './changes.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from './env.js';
 import { GcpFederation, type GcpFederationOptions } from './gcp/federation.js';
@@ -94,7 +94,7 @@ type ServiceDef =
 const SERVICES: Record<ServiceName, ServiceDef> = {
   ec2: { protocol: 'ec2', xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/', handlers: { ...EC2_HANDLERS, ...EC2_WRITE_HANDLERS } },
   rds: { protocol: 'query', xmlns: 'http://rds.amazonaws.com/doc/2014-10-31/', handlers: { ...RDS_HANDLERS, ...RDS_WRITE_HANDLERS } },
-  iam: { protocol: 'query', xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/', handlers: IAM_HANDLERS, global: true },
+  iam: { protocol: 'query', xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/', handlers: { ...IAM_HANDLERS, ...IAM_WRITE_HANDLERS }, global: true },
   sts: { protocol: 'query', xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/', handlers: STS_HANDLERS },
   cloudtrail: { protocol: 'json', handlers: { ...CLOUDTRAIL_HANDLERS, ...CLOUDTRAIL_WRITE_HANDLERS } },
   logs: { protocol: 'json', handlers: { ...LOGS_HANDLERS, ...LOGS_WRITE_HANDLERS } },

@@ -81,6 +81,12 @@ export interface WorldIam {
     generationMs?: number;
     /** A report already exists when the server starts (the first Generate says COMPLETE). */
     preGenerated?: boolean;
+    /**
+     * How old a report may be before GenerateCredentialReport builds a new one and GetCredentialReport
+     * calls it expired. AWS: four hours (the default); a world shortens it to let a test see a change
+     * reach the report without waiting four hours.
+     */
+    maxAgeMs?: number;
   };
 }
 

@@ -8,6 +8,7 @@ import { forStream } from '../colour.js';
 import { sendAlerts } from './scan.js';
 import { buildWeeklyEvidence } from '../../reports/weekly.js';
 import { evidenceSignerFrom } from './report.js';
+import { demoChange, renderDemoChange } from '../../app/demo-change.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -30,6 +31,7 @@ export function registerDemo(program: Command): void {
         process.stdout.write(`\nStored in ${store.blobs.location} as scan ${outcome.scan.scanId}.\n`);
         process.stdout.write(`This week's evidence (${evidence.week}, ${evidence.pages} pages):\n`);
         for (const key of ['pdf', 'json', 'csv', 'bundle'] as const) process.stdout.write(`  ${key.padEnd(7)}${await store.blobs.downloadLink(evidence.keys[key], 3600)}\n`);
+        process.stdout.write(`${renderDemoChange(await demoChange(sandbox, config, store))}\n\n`);
         process.stdout.write('Next: npx ward findings --status new · npx ward evidence verify <bundle>\n');
       } finally {
         await sandbox.close();

@@ -1,7 +1,7 @@
 // IAM (AWS Query, 2010-05-08): GetAccountSummary, and the asynchronous credential report
 // (GenerateCredentialReport says STARTED, then INPROGRESS while it builds, then COMPLETE).
 
-import type { CallContext, XmlHandler } from '../context.js';
+import type { CallContext, CredentialReportState, XmlHandler } from '../context.js';
 import { AwsError } from '../errors.js';
 import type { AccountModel } from '../model.js';
 import type { WorldAccessKey } from '../types.js';
@@ -32,9 +32,6 @@ export const CREDENTIAL_REPORT_COLUMNS = [
   'cert_2_active',
   'cert_2_last_rotated',
 ] as const;
-
-/** A report is regenerated when it is older than this (AWS: four hours). */
-const REPORT_MAX_AGE_MS = 4 * 3_600_000;
 
 /** Credential-report times: ISO 8601 with an explicit +00:00 offset. */
 function reportTime(value: string | undefined, absent: string): string {
@@ -103,20 +100,25 @@ export function credentialReportCsv(account: AccountModel): string {
 const getAccountSummary: XmlHandler = (ctx) =>
   el('SummaryMap', ...Object.entries(ctx.account.iam.summary).map(([key, value]) => el('entry', leaf('key', key), leaf('value', value))));
 
-function reportState(ctx: CallContext): { startedAt: number; readyAt: number } | undefined {
+function reportState(ctx: CallContext): CredentialReportState | undefined {
   const existing = ctx.state.credentialReports.get(ctx.account.id);
   if (existing !== undefined || !ctx.account.iam.preGenerated) return existing;
-  const at = ctx.now.getTime() - 3_600_000;
-  const made = { startedAt: at, readyAt: at };
+  // An hour old (or younger, if the world's maximum age is shorter), as the account is at start.
+  const at = ctx.now.getTime() - Math.min(3_600_000, Math.floor(ctx.account.iam.reportMaxAgeMs / 2));
+  const made = { startedAt: at, readyAt: at, csv: credentialReportCsv(ctx.account) };
   ctx.state.credentialReports.set(ctx.account.id, made);
   return made;
 }
 
+/**
+ * As AWS: a report younger than the maximum age is served as it is, whatever changed since (IAM writes
+ * reach it only when a later GenerateCredentialReport rebuilds it); an older one is rebuilt.
+ */
 const generateCredentialReport: XmlHandler = (ctx) => {
   const now = ctx.now.getTime();
   const current = reportState(ctx);
-  if (current === undefined || (now >= current.readyAt && now - current.readyAt > REPORT_MAX_AGE_MS)) {
-    ctx.state.credentialReports.set(ctx.account.id, { startedAt: now, readyAt: now + ctx.account.iam.generationMs });
+  if (current === undefined || (now >= current.readyAt && now - current.readyAt > ctx.account.iam.reportMaxAgeMs)) {
+    ctx.state.credentialReports.set(ctx.account.id, { startedAt: now, readyAt: now + ctx.account.iam.generationMs, csv: credentialReportCsv(ctx.account) });
     return leaf('State', 'STARTED') + leaf('Description', 'No report exists. Starting a new report generation task');
   }
   if (now < current.readyAt) return leaf('State', 'INPROGRESS') + leaf('Description', 'Report generation in progress.');
@@ -130,9 +132,9 @@ const getCredentialReport: XmlHandler = (ctx) => {
     throw new AwsError('ReportNotPresent', 'Credential report not present. Use GenerateCredentialReport to generate a report.', 410);
   }
   if (now < current.readyAt) throw new AwsError('ReportInProgress', 'Credential report generation is in progress.', 404);
-  if (now - current.readyAt > REPORT_MAX_AGE_MS) throw new AwsError('ReportExpired', 'Credential report has expired. Use GenerateCredentialReport to generate a new report.', 410);
+  if (now - current.readyAt > ctx.account.iam.reportMaxAgeMs) throw new AwsError('ReportExpired', 'Credential report has expired. Use GenerateCredentialReport to generate a new report.', 410);
   return (
-    leaf('Content', Buffer.from(credentialReportCsv(ctx.account), 'utf8').toString('base64')) +
+    leaf('Content', Buffer.from(current.csv, 'utf8').toString('base64')) +
     leaf('ReportFormat', 'text/csv') +
     leaf('GeneratedTime', new Date(current.readyAt).toISOString().replace(/\.\d{3}Z$/, 'Z'))
   );
