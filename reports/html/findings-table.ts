@@ -1,0 +1,152 @@
+// report.html's findings table, encoded by column: what the page shows and filters on, and nothing
+// else. At 100,000 findings report.json's findings are ~76 MB of JSON without their evidence (title,
+// area, HIPAA references, scope, scan id, mute and remediation repeated on every finding); the page
+// needs a few MB of it. Each filter column is a dictionary of its distinct values plus one index per
+// finding; the free text (finding id, resource id/name/uid, message) is one array per field. The page
+// filters and sorts on the indices and never rebuilds a finding object.
+
+/** The fields of a finding the page shows (in the table, in search, in Details). */
+export interface TableRow {
+  id: string;
+  controlId: string;
+  provider: string;
+  account: string;
+  region: string;
+  status: string;
+  severity: string;
+  /** The lifecycle state; '' when the finding has none. */
+  lifecycle: string;
+  resourceId: string;
+  resourceName: string | null;
+  resourceUid: string | null;
+  message: string;
+  /** A remediation that differs from its control's (the control's is embedded once, beside the table). */
+  remediation?: { text: string; url?: string };
+  /** Period findings: what the period knows of them (opened, resolved, days). */
+  facts?: Array<[string, string]>;
+}
+
+/** The columns that are filtered and sorted on: each a dictionary and one index per row. */
+export const CODED_COLUMNS = ['status', 'severity', 'controlId', 'provider', 'account', 'region', 'lifecycle'] as const;
+export type CodedColumn = (typeof CODED_COLUMNS)[number];
+
+export interface FindingsTable {
+  n: number;
+  /** Per coded column: its distinct values, and for each row the index of its value. */
+  coded: Record<CodedColumn, { values: string[]; codes: number[] }>;
+  id: string[];
+  resourceId: string[];
+  /** null where the resource has no name (or uid). */
+  resourceName: Array<string | null>;
+  resourceUid: Array<string | null>;
+  message: string[];
+  /** Row index → its own remediation, for the few rows whose text differs from their control's. */
+  remediation: Record<string, { text: string; url?: string }>;
+  /** Period tables only: each row's facts. */
+  facts?: Array<Array<[string, string]>>;
+}
+
+export function encodeFindingsTable(rows: readonly TableRow[]): FindingsTable {
+  const coded = {} as FindingsTable['coded'];
+  for (const key of CODED_COLUMNS) {
+    const index = new Map<string, number>();
+    const values: string[] = [];
+    const codes = new Array<number>(rows.length);
+    rows.forEach((row, i) => {
+      const value = row[key];
+      let code = index.get(value);
+      if (code === undefined) {
+        code = values.length;
+        index.set(value, code);
+        values.push(value);
+      }
+      codes[i] = code;
+    });
+    coded[key] = { values, codes };
+  }
+  const remediation: FindingsTable['remediation'] = {};
+  rows.forEach((row, i) => {
+    if (row.remediation !== undefined) remediation[String(i)] = row.remediation;
+  });
+  return {
+    n: rows.length,
+    coded,
+    id: rows.map((r) => r.id),
+    resourceId: rows.map((r) => r.resourceId),
+    resourceName: rows.map((r) => r.resourceName),
+    resourceUid: rows.map((r) => r.resourceUid),
+    message: rows.map((r) => r.message),
+    remediation,
+    ...(rows.some((r) => r.facts !== undefined) ? { facts: rows.map((r) => r.facts ?? []) } : {}),
+  };
+}
+
+/** The rows back from their columns (the page reads the columns directly; this is for tests). */
+export function decodeFindingsTable(table: FindingsTable): TableRow[] {
+  const rows: TableRow[] = [];
+  for (let i = 0; i < table.n; i++) {
+    const value = (key: CodedColumn) => table.coded[key].values[table.coded[key].codes[i] as number] as string;
+    const remediation = table.remediation[String(i)];
+    const facts = table.facts?.[i];
+    rows.push({
+      id: table.id[i] as string,
+      controlId: value('controlId'),
+      provider: value('provider'),
+      account: value('account'),
+      region: value('region'),
+      status: value('status'),
+      severity: value('severity'),
+      lifecycle: value('lifecycle'),
+      resourceId: table.resourceId[i] as string,
+      resourceName: table.resourceName[i] ?? null,
+      resourceUid: table.resourceUid[i] ?? null,
+      message: table.message[i] as string,
+      ...(remediation === undefined ? {} : { remediation }),
+      ...(facts === undefined ? {} : { facts }),
+    });
+  }
+  return rows;
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** A report.json finding (weekly) as the page shows it; its remediation and evidence are handled apart. */
+export function weeklyRow(finding: Record<string, unknown>): TableRow {
+  const resource = (typeof finding['resource'] === 'object' && finding['resource'] !== null ? finding['resource'] : {}) as Record<string, unknown>;
+  const lifecycle = (typeof finding['lifecycle'] === 'object' && finding['lifecycle'] !== null ? finding['lifecycle'] : {}) as Record<string, unknown>;
+  return {
+    id: text(finding['id']),
+    controlId: text(finding['controlId']),
+    provider: text(finding['provider']),
+    account: text(finding['account']),
+    region: text(finding['region']),
+    status: text(finding['status']),
+    severity: text(finding['severity']),
+    lifecycle: text(lifecycle['state']),
+    resourceId: text(resource['id']),
+    resourceName: textOrNull(resource['name']),
+    resourceUid: textOrNull(resource['uid']),
+    message: text(finding['message']),
+  };
+}
+
+interface PeriodFindingJson {
+  id: string;
+  controlId: string;
+  severity: string;
+  provider: string;
+  account: string;
+  region: string;
+  resource: string;
+  openedAt: string;
+}
+
+/** A period report's findings: those open at the end of the period, then those remediated in it. */
+export function periodRows(report: { openAtEnd?: Array<PeriodFindingJson & { status: string; ageDays: number }>; remediated?: Array<PeriodFindingJson & { resolvedAt: string; days: number }> }): TableRow[] {
+  const base = (f: PeriodFindingJson) => ({ id: f.id, controlId: f.controlId, severity: f.severity, provider: f.provider, account: f.account, region: f.region, resourceId: f.resource, resourceName: null, resourceUid: null });
+  return [
+    ...(report.openAtEnd ?? []).map((o): TableRow => ({ ...base(o), status: o.status, lifecycle: 'open at end', message: `Open at the end of the period, ${o.ageDays} days since ${o.openedAt}.`, facts: [['Opened', o.openedAt], ['Age at end (days)', String(o.ageDays)]] })),
+    ...(report.remediated ?? []).map((r): TableRow => ({ ...base(r), status: 'RESOLVED', lifecycle: 'remediated', message: `Remediated in ${r.days} days.`, facts: [['Opened', r.openedAt], ['Resolved', r.resolvedAt], ['Days to remediate', String(r.days)]] })),
+  ];
+}
