@@ -68,9 +68,15 @@ describe('the findings table by column', () => {
       { id: 'a', controlId: 'c1', provider: 'aws', account: '1', region: 'us-east-1', status: 'FAIL', severity: 'high', lifecycle: 'new', resourceId: 'r1', resourceName: 'one', resourceUid: null, message: 'm1' },
       { id: 'b', controlId: 'c1', provider: 'aws', account: '2', region: 'us-east-1', status: 'PASS', severity: 'high', lifecycle: '', resourceId: 'r2', resourceName: null, resourceUid: 'u2', message: 'm2', remediation: { text: 'its own', url: 'https://example.org' } },
       { id: 'c', controlId: 'c2', provider: 'gcp', account: '2', region: 'global', status: 'FAIL', severity: 'low', lifecycle: 'new', resourceId: 'r3', resourceName: null, resourceUid: null, message: '' },
+      // Marker characters of its own: kept whole, not templated.
+      { id: 'd', controlId: 'c2', provider: 'gcp', account: '2', region: 'global', status: 'FAIL', severity: 'low', lifecycle: 'new', resourceId: 'r\u0002', resourceName: 'one', resourceUid: 'one/\u0001', message: 'one \u0003 r\u0002 in 2' },
     ];
     const table = encodeFindingsTable(rows);
-    expect(table.coded.account).toEqual({ values: ['1', '2'], codes: [0, 1, 1] });
+    expect(table.coded.account).toEqual({ values: ['1', '2'], codes: [0, 1, 1, 1] });
+    // Texts are templates of the row's own resource, account and region: m1 and m2 share none, but a
+    // message naming its resource does.
+    expect(encodeFindingsTable([{ ...rows[0], message: 'one in 1' } as TableRow, { ...rows[0], resourceName: 'two', account: '2', message: 'two in 2' } as TableRow]).message).toEqual({ values: ['\u0002 in \u0003'], codes: [0, 0], raw: {} });
+    expect(table.message.raw).toEqual({ '3': 'one \u0003 r\u0002 in 2' });
     expect(table.facts).toBeUndefined();
     expect(decodeFindingsTable(JSON.parse(JSON.stringify(table)) as FindingsTable)).toEqual(rows);
     expect(decodeFindingsTable(encodeFindingsTable([]))).toEqual([]);

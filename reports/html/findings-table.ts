@@ -36,14 +36,84 @@ export interface FindingsTable {
   coded: Record<CodedColumn, { values: string[]; codes: number[] }>;
   id: string[];
   resourceId: string[];
-  /** null where the resource has no name (or uid). */
+  /** null where the resource has no name. */
   resourceName: Array<string | null>;
-  resourceUid: Array<string | null>;
-  message: string[];
+  /** The uid and the message, as templates (see templated). */
+  resourceUid: Templated;
+  message: Templated;
   /** Row index → its own remediation, for the few rows whose text differs from their control's. */
   remediation: Record<string, { text: string; url?: string }>;
   /** Period tables only: each row's facts. */
   facts?: Array<Array<[string, string]>>;
+}
+
+/**
+ * A text column whose values mostly repeat once the row's own resource id, name, account and region
+ * are taken out ("trail-3 meets the control." is "\u0001 meets the control."): a dictionary of such
+ * templates and one index per row (-1: null). A row whose text does not come back exactly from its
+ * template (it holds a marker character itself) is kept whole in raw.
+ */
+export interface Templated {
+  values: string[];
+  codes: number[];
+  raw: Record<string, string>;
+}
+
+/** The template markers, in the order they are taken out: resource id, resource name, account, region. */
+const MARKERS = ['\u0001', '\u0002', '\u0003', '\u0004'] as const;
+type Fillers = readonly [string, string | null, string, string];
+const fillersOf = (row: TableRow): Fillers => [row.resourceId, row.resourceName, row.account, row.region];
+
+/** A template's text for one row (the page has the same function: wardReportPage's fill). */
+export function fillTemplate(template: string, fillers: Fillers): string {
+  let text = template;
+  MARKERS.forEach((marker, k) => {
+    if (text.includes(marker)) text = text.split(marker).join(fillers[k] ?? '');
+  });
+  return text;
+}
+
+function templateOf(text: string, fillers: Fillers): string {
+  let template = text;
+  MARKERS.forEach((marker, k) => {
+    const value = fillers[k];
+    if (value !== null && value !== undefined && value !== '') template = template.split(value).join(marker);
+  });
+  return template;
+}
+
+function encodeTemplated(texts: ReadonlyArray<string | null>, rows: readonly TableRow[]): Templated {
+  const index = new Map<string, number>();
+  const values: string[] = [];
+  const codes = new Array<number>(texts.length);
+  const raw: Record<string, string> = {};
+  texts.forEach((text, i) => {
+    if (text === null) {
+      codes[i] = -1;
+      return;
+    }
+    const fillers = fillersOf(rows[i] as TableRow);
+    let template = templateOf(text, fillers);
+    if (fillTemplate(template, fillers) !== text) {
+      raw[String(i)] = text;
+      template = '';
+    }
+    let code = index.get(template);
+    if (code === undefined) {
+      code = values.length;
+      index.set(template, code);
+      values.push(template);
+    }
+    codes[i] = code;
+  });
+  return { values, codes, raw };
+}
+
+function decodeTemplated(column: Templated, i: number, fillers: Fillers): string | null {
+  const raw = column.raw[String(i)];
+  if (raw !== undefined) return raw;
+  const code = column.codes[i] as number;
+  return code < 0 ? null : fillTemplate(column.values[code] as string, fillers);
 }
 
 export function encodeFindingsTable(rows: readonly TableRow[]): FindingsTable {
@@ -74,8 +144,8 @@ export function encodeFindingsTable(rows: readonly TableRow[]): FindingsTable {
     id: rows.map((r) => r.id),
     resourceId: rows.map((r) => r.resourceId),
     resourceName: rows.map((r) => r.resourceName),
-    resourceUid: rows.map((r) => r.resourceUid),
-    message: rows.map((r) => r.message),
+    resourceUid: encodeTemplated(rows.map((r) => r.resourceUid), rows),
+    message: encodeTemplated(rows.map((r) => r.message), rows),
     remediation,
     ...(rows.some((r) => r.facts !== undefined) ? { facts: rows.map((r) => r.facts ?? []) } : {}),
   };
@@ -88,6 +158,7 @@ export function decodeFindingsTable(table: FindingsTable): TableRow[] {
     const value = (key: CodedColumn) => table.coded[key].values[table.coded[key].codes[i] as number] as string;
     const remediation = table.remediation[String(i)];
     const facts = table.facts?.[i];
+    const fillers: Fillers = [table.resourceId[i] as string, table.resourceName[i] ?? null, value('account'), value('region')];
     rows.push({
       id: table.id[i] as string,
       controlId: value('controlId'),
@@ -99,8 +170,8 @@ export function decodeFindingsTable(table: FindingsTable): TableRow[] {
       lifecycle: value('lifecycle'),
       resourceId: table.resourceId[i] as string,
       resourceName: table.resourceName[i] ?? null,
-      resourceUid: table.resourceUid[i] ?? null,
-      message: table.message[i] as string,
+      resourceUid: decodeTemplated(table.resourceUid, i, fillers),
+      message: decodeTemplated(table.message, i, fillers) ?? '',
       ...(remediation === undefined ? {} : { remediation }),
       ...(facts === undefined ? {} : { facts }),
     });

@@ -33,14 +33,20 @@ function wardReportPage(pageRows: number): () => void {
     values: string[];
     codes: number[];
   }
+  /** A text column as templates of the row's resource id, name, account and region (findings-table.ts). */
+  interface Templated {
+    values: string[];
+    codes: number[];
+    raw: Record<string, string>;
+  }
   interface FindingsTable {
     n: number;
     coded: Record<'status' | 'severity' | 'controlId' | 'provider' | 'account' | 'region' | 'lifecycle', Coded>;
     id: string[];
     resourceId: string[];
     resourceName: Array<string | null>;
-    resourceUid: Array<string | null>;
-    message: string[];
+    resourceUid: Templated;
+    message: Templated;
     remediation: Record<string, Remediation>;
     facts?: Array<Array<[string, string]>>;
   }
@@ -231,9 +237,26 @@ function wardReportPage(pageRows: number): () => void {
     grid.append(el('thead'), el('tbody'));
     grid.tHead?.append(headRow);
     const body = grid.tBodies[0] as HTMLTableSectionElement;
+    // A templated text of row i (findings-table.ts fillTemplate): the markers \u0001 to \u0004 stand for
+    // the row's resource id, resource name, account and region.
+    const accountOf = codedText(t.coded.account, filterKeys[3]?.[3] as Int32Array);
+    const regionOf = codedText(t.coded.region, filterKeys[5]?.[3] as Int32Array);
+    const markers = ['\u0001', '\u0002', '\u0003', '\u0004'];
+    const fill = (c: Templated, i: number): string => {
+      const raw = c.raw[String(i)];
+      if (raw !== undefined) return raw;
+      const code = c.codes[i] ?? -1;
+      if (code < 0) return '';
+      let text = c.values[code] as string;
+      for (let k = 0; k < 4; k++) {
+        const marker = markers[k] as string;
+        if (text.includes(marker)) text = text.split(marker).join(k === 0 ? (t.resourceId[i] as string) : k === 1 ? (t.resourceName[i] ?? '') : k === 2 ? accountOf(i) : regionOf(i));
+      }
+      return text;
+    };
     // The lowercase search text, once (a search then only compares strings).
     const searchText = new Array<string>(n);
-    for (let i = 0; i < n; i++) searchText[i] = `${t.resourceId[i] ?? ''} ${t.resourceName[i] ?? ''} ${t.resourceUid[i] ?? ''} ${t.message[i] ?? ''}`.toLowerCase();
+    for (let i = 0; i < n; i++) searchText[i] = `${t.resourceId[i] ?? ''} ${t.resourceName[i] ?? ''} ${fill(t.resourceUid, i)} ${fill(t.message, i)}`.toLowerCase();
     // Evidence is the bulk of the data: it sits after the table, one JSON line per finding, and is
     // read (the block split once, one line parsed) only when a finding's Details opens.
     let evidenceLines: string[] | undefined;
@@ -244,7 +267,7 @@ function wardReportPage(pageRows: number): () => void {
     };
     const details = (i: number): HTMLElement => {
       const box = el('div', undefined, { class: 'details' });
-      box.append(el('p', t.message[i] ?? ''));
+      box.append(el('p', fill(t.message, i)));
       const facts = t.facts?.[i];
       if (facts !== undefined) {
         const list = el('dl');
