@@ -82,9 +82,26 @@ function templateOf(text: string, fillers: Fillers): string {
   return template;
 }
 
-function encodeTemplated(texts: ReadonlyArray<string | null>, rows: readonly TableRow[]): Templated {
+/** A growing dictionary: each distinct value's index, in order of first appearance. */
+function dictionary(): { values: string[]; codeOf: (value: string) => number } {
   const index = new Map<string, number>();
   const values: string[] = [];
+  return {
+    values,
+    codeOf: (value) => {
+      let code = index.get(value);
+      if (code === undefined) {
+        code = values.length;
+        index.set(value, code);
+        values.push(value);
+      }
+      return code;
+    },
+  };
+}
+
+function encodeTemplated(texts: ReadonlyArray<string | null>, rows: readonly TableRow[]): Templated {
+  const { values, codeOf } = dictionary();
   const codes = new Array<number>(texts.length);
   const raw: Record<string, string> = {};
   texts.forEach((text, i) => {
@@ -98,13 +115,7 @@ function encodeTemplated(texts: ReadonlyArray<string | null>, rows: readonly Tab
       raw[String(i)] = text;
       template = '';
     }
-    let code = index.get(template);
-    if (code === undefined) {
-      code = values.length;
-      index.set(template, code);
-      values.push(template);
-    }
-    codes[i] = code;
+    codes[i] = codeOf(template);
   });
   return { values, codes, raw };
 }
@@ -119,20 +130,8 @@ function decodeTemplated(column: Templated, i: number, fillers: Fillers): string
 export function encodeFindingsTable(rows: readonly TableRow[]): FindingsTable {
   const coded = {} as FindingsTable['coded'];
   for (const key of CODED_COLUMNS) {
-    const index = new Map<string, number>();
-    const values: string[] = [];
-    const codes = new Array<number>(rows.length);
-    rows.forEach((row, i) => {
-      const value = row[key];
-      let code = index.get(value);
-      if (code === undefined) {
-        code = values.length;
-        index.set(value, code);
-        values.push(value);
-      }
-      codes[i] = code;
-    });
-    coded[key] = { values, codes };
+    const { values, codeOf } = dictionary();
+    coded[key] = { values, codes: rows.map((row) => codeOf(row[key])) };
   }
   const remediation: FindingsTable['remediation'] = {};
   rows.forEach((row, i) => {
@@ -186,20 +185,9 @@ const textOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : n
 export function weeklyRow(finding: Record<string, unknown>): TableRow {
   const resource = (typeof finding['resource'] === 'object' && finding['resource'] !== null ? finding['resource'] : {}) as Record<string, unknown>;
   const lifecycle = (typeof finding['lifecycle'] === 'object' && finding['lifecycle'] !== null ? finding['lifecycle'] : {}) as Record<string, unknown>;
-  return {
-    id: text(finding['id']),
-    controlId: text(finding['controlId']),
-    provider: text(finding['provider']),
-    account: text(finding['account']),
-    region: text(finding['region']),
-    status: text(finding['status']),
-    severity: text(finding['severity']),
-    lifecycle: text(lifecycle['state']),
-    resourceId: text(resource['id']),
-    resourceName: textOrNull(resource['name']),
-    resourceUid: textOrNull(resource['uid']),
-    message: text(finding['message']),
-  };
+  const plain = ['id', 'controlId', 'provider', 'account', 'region', 'status', 'severity', 'message'] as const;
+  const fields = Object.fromEntries(plain.map((key) => [key, text(finding[key])])) as Pick<TableRow, (typeof plain)[number]>;
+  return { ...fields, lifecycle: text(lifecycle['state']), resourceId: text(resource['id']), resourceName: textOrNull(resource['name']), resourceUid: textOrNull(resource['uid']) };
 }
 
 interface PeriodFindingJson {
