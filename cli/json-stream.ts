@@ -35,7 +35,7 @@ const compact: Layout = {
   open: (members, key) => `{${[...members, `${JSON.stringify(key)}:[`].join(',')}`,
   elements: (batch, first) => `${first ? '' : ','}${JSON.stringify(batch).slice(1, -1)}`,
   closeArray: () => ']',
-  memberAfterArray: (key, value) => `,${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'}`,
+  memberAfterArray: (key, value) => `,${compact.member(key, value)}`,
   close: '}\n',
 };
 
