@@ -3,14 +3,13 @@
 // and builds the Slack message. The message goes to a loopback listener in this process, never to a
 // real webhook, and is printed: what Slack would show, minutes (here: milliseconds) after the change.
 
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { WardConfig } from '../core/config.js';
 import type { ScanStore } from '../core/store/scans.js';
 import type { SlackMessage } from '../alerts/slack-message.js';
 import type { CloudTrailEventBridgeEvent, ChangeListener } from '../sandbox/changes.js';
 import { changeScan, parseChangeEvent, type ChangeScanOutcome } from './change-scan.js';
+import { loopbackWebhook } from './loopback-webhook.js';
 
 export interface ChangeableSandbox {
   url: string;
@@ -24,22 +23,6 @@ export interface DemoChange {
   messages: SlackMessage[];
   /** From the CloudTrail event to the message being posted. */
   elapsedMs: number;
-}
-
-/** A webhook on 127.0.0.1 that keeps what it is sent: the demo prints the message instead of posting it anywhere. */
-async function loopbackWebhook(): Promise<{ url: string; received: SlackMessage[]; close(): Promise<void> }> {
-  const received: SlackMessage[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      received.push(JSON.parse(body) as SlackMessage);
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/demo-webhook`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /** Opens TCP 22 to 0.0.0.0/0 on `groupName` in the sandbox's own account and region, then runs the change scan. */
@@ -60,7 +43,7 @@ export async function demoChange(sandbox: ChangeableSandbox, config: WardConfig,
     const started = performance.now();
     // The write was made with the sandbox's own credentials: its account is the one Ward runs in.
     const outcome = await changeScan({ config, events: [parseChangeEvent(JSON.parse(JSON.stringify(event)))], store, homeAccount: event.account, webhookUrl: webhook.url });
-    return { event, outcome, messages: [...webhook.received], elapsedMs: Math.round(performance.now() - started) };
+    return { event, outcome, messages: webhook.received.map((r) => r.message), elapsedMs: Math.round(performance.now() - started) };
   } finally {
     stop();
     ec2.destroy();

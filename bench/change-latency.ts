@@ -8,12 +8,11 @@
 // being reworked by issue 13); the last line is one JSON object.
 
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthorizeSecurityGroupIngressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { changeScan, parseChangeEvent } from '../app/change-scan.js';
+import { loopbackWebhook } from '../app/loopback-webhook.js';
 import { scan } from '../app/scan.js';
 import { CONTROL_IDS } from '../checks/index.js';
 import { parseConfig } from '../core/config.js';
@@ -37,16 +36,8 @@ export async function measureChangeLatency(rounds: number): Promise<{ rounds: nu
       accounts: [{ id: ACCOUNT, current: true, regions: { [REGION]: { securityGroups: groups.map((id, i) => ({ id, name: `g${i}` })), volumes: [{ encrypted: true }] } } }],
     },
   });
-  const received: number[] = [];
-  const slack = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      received.push(performance.now());
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
-  const webhookUrl = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/services/bench`;
+  const slack = await loopbackWebhook();
+  const { received, url: webhookUrl } = slack;
   const saved = { ...process.env };
   Object.assign(process.env, sandboxEnv(sandbox.url));
   const ec2 = new EC2Client({ endpoint: sandbox.url, region: REGION, credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY } });
@@ -63,7 +54,7 @@ export async function measureChangeLatency(rounds: number): Promise<{ rounds: nu
       if (emitted === undefined) throw new Error('the sandbox emitted no event');
       const before = received.length;
       await changeScan({ config, events: [parseChangeEvent(JSON.parse(JSON.stringify(emitted.event)))], store, homeAccount: ACCOUNT, webhookUrl });
-      const at = received[before];
+      const at = received[before]?.at;
       if (at === undefined || received.length !== before + 1) throw new Error(`expected one Slack message, got ${received.length - before}`);
       times.push(at - emitted.at);
     }
@@ -71,7 +62,7 @@ export async function measureChangeLatency(rounds: number): Promise<{ rounds: nu
     ec2.destroy();
     process.env = saved;
     await sandbox.close();
-    await new Promise<void>((resolve) => slack.close(() => resolve()));
+    await slack.close();
   }
   const sorted = [...times].sort((a, b) => a - b);
   const medianMs = Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0);
