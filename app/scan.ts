@@ -5,11 +5,13 @@ import { newScanId } from '../core/ids.js';
 import { currentRunner } from '../core/runner.js';
 import { selectControls } from '../checks/index.js';
 import type { WardConfig } from '../core/config.js';
-import { runScan, scanEachTarget, scanFrame, type ProviderPlan, type ScanOptions, type ScanProgress } from '../core/engine.js';
+import { runScan, scanEachTarget, scanFrame, type ProviderPlan, type ScanOptions, type ScanProgress, type TargetSink } from '../core/engine.js';
 import type { ApiMetrics } from '../core/metrics.js';
-import type { CoverageGap, Provider, ScanDocument, ScannedTarget, ScanRunner } from '../core/model.js';
-import { applyMutes, mutedShare, muteShareWarning, type MutedShare, type MuteOutcome } from '../core/mutes.js';
+import type { CoverageGap, Finding, Provider, ScanDocument, ScannedTarget, ScanRunner } from '../core/model.js';
+import { applyMutes, mutedShare, muteResults, muteShareWarning, type MutedShare, type MuteOutcome } from '../core/mutes.js';
 import type { RecordOutcome, ScanStore } from '../core/store/scans.js';
+import type { ScanRecording } from '../core/store/scan-recording.js';
+import type { StoredScanHead } from '../core/store/stored-scan.js';
 import type { AwsPlanOptions } from '../providers/aws/provider.js';
 import { plansFromConfig, plansFromRefs, type TargetRef } from './targets.js';
 
@@ -88,15 +90,33 @@ export async function scan(request: ScanRequest): Promise<ScanOutcome> {
   return outcome;
 }
 
-/** One target's scan document, muted and (when there is a store) recorded, as `scanByTarget` hands it on. */
+/** One scope's results (the account-wide controls, or a region) of one target, muted, as they are judged. */
+export interface ScopeResults {
+  /** The run this scope belongs to, known before the first results arrive. */
+  runId: string;
+  /** The target's scan document, but its results, finish time, targets and coverage. */
+  frame: StoredScanHead;
+  results: readonly Finding[];
+}
+
+/** One target, done: its document holds its failing and ERROR results (every result with `keepPassing`). */
 export interface TargetScanPart {
-  /** The run this part belongs to, known before the first part arrives. */
   runId: string;
   scan: ScanDocument;
   recorded?: RecordOutcome;
 }
 
-/** What a scan by target leaves behind: everything but the results, which went to `onPart`. */
+/** Where `scanByTarget` hands results on. */
+export interface ScanListener {
+  /** Each scope's results, in order within each target; the caller may drop them once handled. */
+  results?(scope: ScopeResults): Promise<void> | void;
+  /** Each target once judged (and recorded, when there is a store). */
+  target?(part: TargetScanPart): Promise<void> | void;
+  /** Keep every result of a target for `target`, not only the failing and ERROR ones. */
+  keepPassing?: boolean;
+}
+
+/** What a scan by target leaves behind: everything but the results, which went to the listener. */
 export interface ScanByTargetOutcome {
   /** The run that ties the parts together (the Slack digest's run id). */
   runId: string;
@@ -114,11 +134,12 @@ export interface ScanByTargetOutcome {
 }
 
 /**
- * A scan whose results never meet in one array: each target is judged, muted, recorded as a scan
- * document of its own (as a fan-out target is in Lambda) and handed to `onPart`, then dropped. Memory
- * stays that of the targets in flight, whatever the size of the organisation.
+ * A scan whose results never meet in one array: each scope of each target is judged, muted, written
+ * into the target's scan document in the store (one per target, as a fan-out target's is in Lambda)
+ * and handed to the listener, then dropped. Memory stays that of the scopes in flight, whatever the
+ * size of an account or of the organisation.
  */
-export async function scanByTarget(request: ScanRequest, onPart: (part: TargetScanPart) => Promise<void> | void): Promise<ScanByTargetOutcome> {
+export async function scanByTarget(request: ScanRequest, listener: ScanListener): Promise<ScanByTargetOutcome> {
   const { config } = request;
   const options = await engineOptions(request);
   const runner = request.runner ?? currentRunner();
@@ -129,22 +150,52 @@ export async function scanByTarget(request: ScanRequest, onPart: (part: TargetSc
   let recorded: RecordOutcome['counts'] | undefined;
   const runStartedAt = new Date();
   const runId = newScanId(runStartedAt);
-  const { finishedAt } = await scanEachTarget(options, async (part, scanStart) => {
-    const judged: ScanDocument = { ...scanFrame(options, scanStart, new Date()), targets: [part.target], coverage: part.gaps, results: part.findings, runner };
-    const { scan: document } = applyMutes(judged, config.mutes, new Date(judged.finishedAt));
-    targets[part.position] = part.target;
-    coverage[part.position] = part.gaps;
-    const share = mutedShare(document.results);
-    muted.muted += share.muted;
-    muted.failing += share.failing;
-    results += document.results.length;
-    const stored = request.store === undefined ? undefined : await request.store.recordScan(document);
-    if (stored !== undefined) {
-      recorded ??= { new: 0, reopened: 0, resolved: 0, open: 0 };
-      for (const key of Object.keys(recorded) as Array<keyof RecordOutcome['counts']>) recorded[key] += stored.counts[key];
-    }
-    await onPart({ runId, scan: document, ...(stored === undefined ? {} : { recorded: stored }) });
-  });
+  const recordings = new Set<ScanRecording>();
+
+  const sinkFor = (_position: number, scanStart: Date): TargetSink => {
+    const { finishedAt: _unknownYet, ...frame } = scanFrame(options, scanStart, scanStart);
+    const head: StoredScanHead = { ...frame, runner };
+    const recording = request.store?.startRecording(head, listener.keepPassing === true);
+    if (recording !== undefined) recordings.add(recording);
+    const kept: Finding[] = [];
+    return {
+      findings: async (findings) => {
+        const scope = muteResults(findings, config.mutes, new Date()).results;
+        const share = mutedShare(scope);
+        muted.muted += share.muted;
+        muted.failing += share.failing;
+        results += scope.length;
+        if (recording !== undefined) await recording.add(scope);
+        else for (const f of scope) if (f.status !== 'PASS' || listener.keepPassing === true) kept.push(f);
+        await listener.results?.({ runId, frame: head, results: scope });
+      },
+      done: async ({ position, target, gaps }) => {
+        targets[position] = target;
+        coverage[position] = gaps;
+        const tail = { finishedAt: new Date().toISOString(), targets: [target], coverage: gaps };
+        let part: TargetScanPart;
+        if (recording === undefined || request.store === undefined) {
+          part = { runId, scan: { schemaVersion: 1, ...head, ...tail, results: kept } };
+        } else {
+          const stored = await request.store.finishRecording(recording, tail);
+          recordings.delete(recording);
+          recorded ??= { new: 0, reopened: 0, resolved: 0, open: 0 };
+          for (const key of Object.keys(recorded) as Array<keyof RecordOutcome['counts']>) recorded[key] += stored.recorded.counts[key];
+          part = { runId, scan: stored.scan, recorded: stored.recorded };
+        }
+        await listener.target?.(part);
+      },
+    };
+  };
+
+  let finishedAt: Date;
+  try {
+    ({ finishedAt } = await scanEachTarget(options, sinkFor));
+  } catch (error) {
+    // Targets that did not finish leave nothing in the store.
+    for (const recording of recordings) recording.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
   const outcome: ScanByTargetOutcome = {
     runId,
     startedAt: runStartedAt.toISOString(),

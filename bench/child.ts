@@ -121,7 +121,7 @@ async function runScanScenario(scenario: ScanScenario, inProcess: boolean): Prom
     const machine0 = machineBusySeconds();
     const elu0 = performance.eventLoopUtilization();
     delay.enable();
-    // Results by target, as `ward scan` reads them: no array of every finding (flat memory, issue 13).
+    // Results by scope, as `ward scan` reads them: no array of every finding (flat memory, issue 13).
     const statuses: Record<string, number> = {};
     const outcome = await scanByTarget({
       config: scenario.config,
@@ -133,8 +133,10 @@ async function runScanScenario(scenario: ScanScenario, inProcess: boolean): Prom
         if (p.targetsDone >= 1 && phases.firstTargetSeconds === 0) phases.firstTargetSeconds = since();
         if (p.targetsDone === p.targetsTotal) phases.lastTargetSeconds = since();
       },
-    }, ({ scan: part }) => {
-      for (const f of part.results) statuses[f.status] = (statuses[f.status] ?? 0) + 1;
+    }, {
+      results: ({ results }) => {
+        for (const f of results) statuses[f.status] = (statuses[f.status] ?? 0) + 1;
+      },
     });
     const wallSeconds = since();
     delay.disable();

@@ -241,7 +241,7 @@ describe('runScan', () => {
 });
 
 describe('scanEachTarget', () => {
-  it("hands each target's part on before later targets are opened, and holds a slot until the part is handled", async () => {
+  it("hands each target's findings on before later targets are opened, and holds a slot until the target is handled", async () => {
     const events: string[] = [];
     const accounts = ['111111111111', '222222222222', '333333333333'];
     const plan: ProviderPlan = {
@@ -254,21 +254,52 @@ describe('scanEachTarget', () => {
         },
       })),
     };
-    await scanEachTarget({ plans: [plan], controls: [thingsOk, settingOn], thresholds, targetConcurrency: 1 }, async (part) => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      events.push(`part ${part.target.account} ${part.findings.map((f) => `${f.controlId}:${f.status}`).join(',')}`);
-    });
-    expect(events).toEqual(accounts.flatMap((a) => [`open ${a}`, `part ${a} test-things-ok:FAIL`]));
+    await scanEachTarget({ plans: [plan], controls: [thingsOk, settingOn], thresholds, targetConcurrency: 1 }, () => ({
+      findings: (findings) => {
+        events.push(`findings ${findings.map((f) => `${f.controlId}:${f.status}:${f.scope}`).join(',')}`);
+      },
+      done: async ({ target }) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        events.push(`done ${target.account}`);
+      },
+    }));
+    expect(events).toEqual(
+      accounts.flatMap((a) => [`open ${a}`, 'findings test-things-ok:FAIL:eu-west-1', `done ${a}`]),
+    );
   });
 
-  it('gives runScan the same results, whole, as the parts together', async () => {
+  it('hands on scope by scope: account-wide first, then each region as listed, whichever is judged first', async () => {
+    const regions = ['eu-west-1', 'us-east-1', 'us-west-2'];
+    const slow = new Set(['eu-west-1']);
+    const base = fakeSession('111111111111', regions, world({ 'eu-west-1': { 'test.things': [{ id: 'a', ok: false }, { id: 'b', ok: true }] }, 'us-east-1': { 'test.things': [{ id: 'c', ok: true }] }, 'us-west-2': { 'test.things': [{ id: 'd', ok: false }] }, global: { 'test.settings': [{ on: true }] } }));
+    const session: TargetSession = {
+      ...base,
+      collect: async (dataset, region) => {
+        if (slow.has(region)) await new Promise((resolve) => setTimeout(resolve, 30));
+        return base.collect(dataset, region);
+      },
+    };
+    const scopes: string[][] = [];
+    await scanEachTarget({ plans: [planOf([session])], controls: [thingsOk, settingOn], thresholds }, () => ({
+      findings: (findings) => {
+        scopes.push(findings.map((f) => `${f.scope} ${f.resource.id} ${f.status}`));
+      },
+      done: () => undefined,
+    }));
+    expect(scopes).toEqual([['global 111111111111 PASS'], ['eu-west-1 a FAIL', 'eu-west-1 b PASS'], ['us-east-1 c PASS'], ['us-west-2 d FAIL']]);
+  });
+
+  it('gives runScan the same results, whole, as the scopes together', async () => {
     const sessions = ['111111111111', '222222222222'].map((a) => fakeSession(a, ['eu-west-1', 'us-east-1'], world({ 'eu-west-1': { 'test.things': [{ id: a, ok: false }] }, global: { 'test.settings': [{ on: false }] } })));
-    const parts: string[] = [];
-    await scanEachTarget({ plans: [planOf(sessions)], controls: [thingsOk, settingOn], thresholds }, (part) => {
-      parts.push(...part.findings.map((f) => f.id));
-    });
+    const handed: string[] = [];
+    await scanEachTarget({ plans: [planOf(sessions)], controls: [thingsOk, settingOn], thresholds }, () => ({
+      findings: (findings) => {
+        handed.push(...findings.map((f) => f.id));
+      },
+      done: () => undefined,
+    }));
     const whole = await runScan({ plans: [planOf(sessions)], controls: [thingsOk, settingOn], thresholds });
-    expect(parts.sort()).toEqual(whole.results.map((f) => f.id).sort());
+    expect(handed.sort()).toEqual(whole.results.map((f) => f.id).sort());
     expect(whole.results).toHaveLength(4);
   });
 });

@@ -99,8 +99,8 @@ export function failureOf(session: Pick<TargetSession, 'describeFailure'>, error
 
 type DatasetState = { ok: true; collected: Collected<unknown> } | { ok: false; failure: ReadFailure } | { ok: false; deferred: true };
 
-/** One target judged: what was scanned, its findings and its coverage gaps. */
-export interface TargetResult {
+/** A target that could not be opened (or its regions listed): one ERROR per control, and its gap. */
+interface UnopenedTarget {
   target: ScannedTarget;
   findings: Finding[];
   gaps: CoverageGap[];
@@ -164,7 +164,6 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 class TargetScan {
-  private readonly findings: Finding[] = [];
   private readonly gaps: CoverageGap[] = [];
 
   constructor(
@@ -175,13 +174,19 @@ class TargetScan {
     private readonly onRegionDone: () => void,
   ) {}
 
-  async run(regions: RegionList): Promise<TargetResult> {
+  /**
+   * Judges the account-wide controls and then each region, and hands each scope's findings to
+   * `onFindings` in that order (account-wide first, then the regions as listed) as soon as the scope
+   * and every scope before it are judged: a target's findings are never held together.
+   */
+  async run(regions: RegionList, onFindings: (findings: Finding[]) => Promise<void> | void): Promise<ScannedTarget> {
     const accountControls = this.options.skipAccountScope === true ? [] : this.controls.filter((c) => c.scope === 'account');
     const regionalControls = this.controls.filter((c) => c.scope === 'region');
     const accountDatasets = uniqueDatasets([...accountControls, ...regionalControls]).filter((d) => d.scope === 'account');
     const accountStates = this.collectAll(accountDatasets, GLOBAL_REGION);
     const deferred: string[] = [];
 
+    const accountWide = accountStates.then((states) => this.judgeAll(accountControls, GLOBAL_REGION, states));
     const regional = regions.enabled.map(async (region) => {
       const states = await this.collectAll(
         uniqueDatasets(regionalControls).filter((d) => d.scope === 'region'),
@@ -189,29 +194,36 @@ class TargetScan {
       );
       if ([...states.values()].some((state) => 'deferred' in state)) {
         deferred.push(region);
-        return;
+        return [];
       }
-      const all = new Map([...(await accountStates), ...states]);
-      for (const control of regionalControls) this.judge(control, region, all);
+      const findings = this.judgeAll(regionalControls, region, new Map([...(await accountStates), ...states]));
       this.onRegionDone();
+      return findings;
     });
-    const states = await accountStates;
-    for (const control of accountControls) this.judge(control, GLOBAL_REGION, states);
-    await Promise.all(regional);
+    const scopes = [accountWide, ...regional];
+    const handedOn = (async () => {
+      for (const scope of scopes) {
+        const findings = await scope;
+        if (findings.length > 0) await onFindings(findings.sort(compareFindings));
+      }
+    })();
+    // Every scope's failure is observed at once, whichever one the hand-on loop is waiting for.
+    await Promise.all([handedOn, ...scopes]);
 
     return {
-      target: {
-        provider: this.session.provider,
-        account: this.session.account,
-        ...(this.session.name === undefined ? {} : { name: this.session.name }),
-        ...(this.session.identity === undefined ? {} : { identity: this.session.identity }),
-        regions: regions.enabled.filter((r) => !deferred.includes(r)),
-        disabledRegions: regions.disabled,
-        ...(deferred.length === 0 ? {} : { deferredRegions: deferred.sort() }),
-      },
-      findings: this.findings,
-      gaps: this.gaps,
+      provider: this.session.provider,
+      account: this.session.account,
+      ...(this.session.name === undefined ? {} : { name: this.session.name }),
+      ...(this.session.identity === undefined ? {} : { identity: this.session.identity }),
+      regions: regions.enabled.filter((r) => !deferred.includes(r)),
+      disabledRegions: regions.disabled,
+      ...(deferred.length === 0 ? {} : { deferredRegions: deferred.sort() }),
     };
+  }
+
+  /** What could not be read or decided, once the target is done. */
+  coverageGaps(): CoverageGap[] {
+    return this.gaps;
   }
 
   private async collectAll(datasets: DatasetDef<unknown>[], region: string): Promise<Map<string, DatasetState>> {
@@ -238,7 +250,13 @@ class TargetScan {
     });
   }
 
-  private judge(control: AnyControl, region: string, states: Map<string, DatasetState>): void {
+  private judgeAll(controls: readonly AnyControl[], region: string, states: Map<string, DatasetState>): Finding[] {
+    const findings: Finding[] = [];
+    for (const control of controls) this.judge(control, region, states, findings);
+    return findings;
+  }
+
+  private judge(control: AnyControl, region: string, states: Map<string, DatasetState>, findings: Finding[]): void {
     const ctx: EvaluationContext = {
       provider: this.session.provider,
       account: this.session.account,
@@ -251,7 +269,7 @@ class TargetScan {
       if (state === undefined || !state.ok) {
         const failure =
           state !== undefined && 'failure' in state ? state.failure : { api: dataset.api, code: 'NotCollected', reason: 'the dataset was not collected' };
-        this.findings.push(scopeError(control, ctx, failure));
+        findings.push(scopeError(control, ctx, failure));
         return;
       }
       data[name] = state.collected;
@@ -263,7 +281,7 @@ class TargetScan {
     }
     for (const judgement of control.evaluate(data, context, ctx)) {
       const finding = buildFinding(control, judgement, ctx);
-      this.findings.push(finding);
+      findings.push(finding);
       if (finding.status === 'ERROR') this.gaps.push(incompleteGap(control, judgement, finding, region));
     }
   }
@@ -282,7 +300,7 @@ function unopenedTarget(
   failure: ReadFailure,
   controls: readonly AnyControl[],
   thresholds: Thresholds,
-): TargetResult {
+): UnopenedTarget {
   const ctx = { provider, account, region: ALL_REGIONS, thresholds };
   return {
     target: { provider, account, ...(name === undefined ? {} : { name }), regions: [], disabledRegions: [] },
@@ -291,18 +309,28 @@ function unopenedTarget(
   };
 }
 
-/** One target's share of a scan: its findings sorted most severe first, its coverage gaps. */
-export interface TargetPart extends TargetResult {
-  /** The target's place in the plans (parts arrive as targets finish, in any order). */
+/** A target judged: what was scanned and what could not be read (its findings went by already). */
+export interface TargetEnd {
+  /** The target's place in the plans (targets finish in any order). */
   position: number;
+  target: ScannedTarget;
+  gaps: CoverageGap[];
+}
+
+/** Where one target's results go while it is scanned. */
+export interface TargetSink {
+  /** One scope's findings, most severe first: the account-wide controls, then each region as listed. */
+  findings(findings: Finding[]): Promise<void> | void;
+  /** The target is done. It keeps its slot until this has finished: storing and printing pace the scan. */
+  done(end: TargetEnd): Promise<void> | void;
 }
 
 /**
- * Scans every target and hands each one's part to `onTarget` as soon as it is judged, so a scan of an
- * organisation never holds more than the targets in flight (`targetConcurrency`) in memory. A target
- * keeps its slot until `onTarget` has finished with its part: storing and printing pace the scan.
+ * Scans every target and hands its findings to the sink `sinkFor` gives it, one scope (the account,
+ * then each region) at a time as they are judged. A scan never holds more than the scopes in flight
+ * in memory, whatever the size of an account or of the organisation.
  */
-export async function scanEachTarget(options: ScanOptions, onTarget: (part: TargetPart, startedAt: Date) => Promise<void> | void): Promise<{ startedAt: Date; finishedAt: Date }> {
+export async function scanEachTarget(options: ScanOptions, sinkFor: (position: number, startedAt: Date) => TargetSink): Promise<{ startedAt: Date; finishedAt: Date }> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const limit = pLimit(options.concurrency ?? 32);
@@ -318,7 +346,13 @@ export async function scanEachTarget(options: ScanOptions, onTarget: (part: Targ
   progress.targetsTotal = jobs.length;
   report();
 
-  const scanOne = async ({ plan, target, controls }: (typeof jobs)[number]): Promise<TargetResult> => {
+  const handUnopened = async (sink: TargetSink, position: number, unopened: UnopenedTarget): Promise<void> => {
+    await sink.findings(unopened.findings.sort(compareFindings));
+    await sink.done({ position, target: unopened.target, gaps: unopened.gaps });
+  };
+
+  const scanOne = async ({ plan, target, controls }: (typeof jobs)[number], position: number): Promise<void> => {
+    const sink = sinkFor(position, startedAt);
     let opening: TargetOpening;
     try {
       opening = await withReadDeadline(deadline, `opening ${plan.provider} ${target.account}`, () => target.open());
@@ -330,52 +364,60 @@ export async function scanEachTarget(options: ScanOptions, onTarget: (part: Targ
     if (!opening.ok) {
       progress.targetsDone += 1;
       report();
-      return unopenedTarget(plan.provider, target.account, target.name, opening.failure, controls, options.thresholds);
+      await handUnopened(sink, position, unopenedTarget(plan.provider, target.account, target.name, opening.failure, controls, options.thresholds));
+      return;
     }
     const session = opening.session;
+    let scanned: Awaited<ReturnType<typeof scanOpened>>;
     try {
-      let regions: RegionList;
-      try {
-        regions = await withReadDeadline(deadline, session.regionsApi, () => session.regions(options.regions));
-      } catch (error) {
-        return unopenedTarget(plan.provider, session.account, session.name, failureOf(session, error, session.regionsApi), controls, options.thresholds);
-      }
-      progress.regionsTotal += regions.enabled.length;
-      report();
-      const scan = new TargetScan(session, controls, options, limit, () => {
-        progress.regionsDone += 1;
-        report();
-      });
-      return await scan.run(regions);
+      scanned = await scanOpened(session, controls, sink);
     } finally {
       session.close();
       progress.targetsDone += 1;
       report();
     }
+    if ('findings' in scanned) await handUnopened(sink, position, scanned);
+    else await sink.done({ position, ...scanned });
   };
 
-  await Promise.all(
-    jobs.map((job, position) =>
-      openLimit(async () => {
-        const result = await scanOne(job);
-        await onTarget({ position, target: result.target, findings: result.findings.sort(compareFindings), gaps: result.gaps }, startedAt);
-      }),
-    ),
-  );
+  const scanOpened = async (session: TargetSession, controls: readonly AnyControl[], sink: TargetSink): Promise<Omit<TargetEnd, 'position'> | UnopenedTarget> => {
+    let regions: RegionList;
+    try {
+      regions = await withReadDeadline(deadline, session.regionsApi, () => session.regions(options.regions));
+    } catch (error) {
+      return unopenedTarget(session.provider, session.account, session.name, failureOf(session, error, session.regionsApi), controls, options.thresholds);
+    }
+    progress.regionsTotal += regions.enabled.length;
+    report();
+    const scan = new TargetScan(session, controls, options, limit, () => {
+      progress.regionsDone += 1;
+      report();
+    });
+    const target = await scan.run(regions, (findings) => sink.findings(findings));
+    return { target, gaps: scan.coverageGaps() };
+  };
+
+  await Promise.all(jobs.map((job, position) => openLimit(() => scanOne(job, position))));
   return { startedAt, finishedAt: now() };
 }
 
-/** A scan as one document: every target's parts together (what one target or a small scan needs). */
+/** A scan as one document: every target's findings together (what one target or a small scan needs). */
 export async function runScan(options: ScanOptions): Promise<ScanDocument> {
-  const parts: TargetPart[] = [];
-  const { startedAt, finishedAt } = await scanEachTarget(options, (part) => {
-    parts[part.position] = part;
-  });
+  const ends: TargetEnd[] = [];
+  const results: Finding[] = [];
+  const { startedAt, finishedAt } = await scanEachTarget(options, () => ({
+    findings: (findings) => {
+      for (const f of findings) results.push(f);
+    },
+    done: (end) => {
+      ends[end.position] = end;
+    },
+  }));
   return {
     ...scanFrame(options, startedAt, finishedAt),
-    targets: parts.map((p) => p.target),
-    coverage: parts.flatMap((p) => p.gaps),
-    results: parts.flatMap((p) => p.findings).sort(compareFindings),
+    targets: ends.map((e) => e.target),
+    coverage: ends.flatMap((e) => e.gaps),
+    results: results.sort(compareFindings),
   };
 }
 

@@ -60,9 +60,10 @@ export function withinScanScope(scan: ScanDocument, finding: Finding): boolean {
 
 /**
  * Advances one account's findings by one scan. Pure: the caller stores the result. `previous` is
- * the account's tracked findings before this scan.
+ * the account's tracked findings before this scan. `passed` names results that passed and were
+ * left out of `scan.results` (a recording keeps only the ids of its PASS results).
  */
-export function advanceLifecycle(previous: readonly TrackedFinding[], scan: ScanDocument, provider: Provider, account: string): LifecycleResult {
+export function advanceLifecycle(previous: readonly TrackedFinding[], scan: ScanDocument, provider: Provider, account: string, passed: ReadonlySet<string> = new Set()): LifecycleResult {
   const at = scan.finishedAt;
   const results = scan.results.filter((f) => f.provider === provider && f.account === account);
   const current = new Map(results.map((f) => [f.id, f]));
@@ -99,7 +100,7 @@ export function advanceLifecycle(previous: readonly TrackedFinding[], scan: Scan
     }
     const resolvedNow =
       before.state !== 'resolved' &&
-      (now?.status === 'PASS' || (now === undefined && scopeReadCleanly(scan, before.finding, erroredScopes)));
+      (now?.status === 'PASS' || (now === undefined && (passed.has(before.finding.id) || scopeReadCleanly(scan, before.finding, erroredScopes))));
     if (resolvedNow) {
       tracked.set(before.finding.id, { ...before, state: 'resolved', changedAt: at, resolvedAt: at });
       counts.resolved += 1;

@@ -89,9 +89,15 @@ export interface MuteOutcome {
 
 /** Marks failing findings matched by an unexpired mute as MUTED; PASS and ERROR are never muted. */
 export function applyMutes(scan: ScanDocument, rules: readonly MuteRule[], at: Date): MuteOutcome {
-  if (rules.length === 0) return { scan, expiredMatches: [] };
+  const { results, expiredMatches } = muteResults(scan.results, rules, at);
+  return { scan: results === scan.results ? scan : { ...scan, results }, expiredMatches };
+}
+
+/** applyMutes for results on their own (one scope of a scan as it is judged). */
+export function muteResults(results: Finding[], rules: readonly MuteRule[], at: Date): { results: Finding[]; expiredMatches: MuteOutcome['expiredMatches'] } {
+  if (rules.length === 0) return { results, expiredMatches: [] };
   const expiredMatches: MuteOutcome['expiredMatches'] = [];
-  const results = scan.results.map((finding) => {
+  const muted = results.map((finding) => {
     if (finding.status !== 'FAIL') return finding;
     let applied: MuteRef | undefined;
     rules.forEach((rule, index) => {
@@ -101,7 +107,7 @@ export function applyMutes(scan: ScanDocument, rules: readonly MuteRule[], at: D
     });
     return applied === undefined ? finding : { ...finding, status: 'MUTED' as const, mute: applied };
   });
-  return { scan: { ...scan, results }, expiredMatches };
+  return { results: muted, expiredMatches };
 }
 
 /** Limits on accepted risks (`muteLimits` in the configuration). */

@@ -36,7 +36,7 @@ export class ScanTallyBuilder {
   constructor(private readonly keep = 25) {}
 
   /** Counts one target's (or a whole scan's) results; keeps only the few most severe failures. */
-  add(part: Pick<ScanDocument, 'targets' | 'coverage' | 'results'>): void {
+  add(part: { targets: readonly ScannedTarget[]; coverage: readonly CoverageGap[]; results: readonly Finding[] }): void {
     this.targets.push(...part.targets);
     this.coverage.push(...part.coverage);
     for (const f of part.results) {

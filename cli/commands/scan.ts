@@ -138,9 +138,11 @@ async function gateAndImport(store: ScanStore, document: ScanDocument, flags: Sc
 }
 
 /**
- * Table and JSON: one target at a time. Each target's results are recorded as a scan document of its
- * own (as a fan-out target's are in Lambda), written to the JSON stream and counted for the summary,
- * then dropped: memory does not grow with the number of accounts.
+ * Table and JSON: one scope (the account-wide controls, or a region) at a time. Each target's results
+ * are recorded as a scan document of its own (as a fan-out target's are in Lambda); each scope's are
+ * written into it, to the JSON stream and counted for the summary as soon as judged, then dropped:
+ * memory grows neither with the number of accounts nor with the size of one. The gates read what the
+ * recording keeps of a target (its failing results).
  */
 async function scanStreamed(request: ScanRequest, store: ScanStore, flags: ScanFlags): Promise<GateCounts> {
   const gates: GateCounts = { failing: 0, newFailing: 0, securityHubRefused: 0 };
@@ -157,14 +159,20 @@ async function scanStreamed(request: ScanRequest, store: ScanStore, flags: ScanF
     controls: frame.controls,
     runner: frame.runner,
   });
-  const outcome = await scanByTarget(request, async ({ runId, scan: part }) => {
-    tally.add(part);
-    if (json !== undefined) {
-      if (!started) await json.start(head(runId, part));
+  const outcome = await scanByTarget(request, {
+    // Security Hub imports every result of a target, so it needs them all at the target's end.
+    keepPassing: flags.securityHub === true,
+    results: async ({ runId, frame, results }) => {
+      tally.add({ targets: [], coverage: [], results });
+      if (json === undefined) return;
+      if (!started) await json.start(head(runId, frame));
       started = true;
-      await json.add(part.results);
-    }
-    await gateAndImport(store, part, flags, gates);
+      await json.add(results);
+    },
+    target: async ({ scan: part }) => {
+      tally.add({ targets: part.targets, coverage: part.coverage, results: [] });
+      await gateAndImport(store, part, flags, gates);
+    },
   });
   const summary = renderTallySummary(
     tally.tally({ scanId: outcome.runId, startedAt: outcome.startedAt, finishedAt: outcome.finishedAt, controls: outcome.controls.length, thresholds: outcome.thresholds, runner: outcome.runner }),

@@ -11,7 +11,8 @@
 import { advanceLifecycle, alertKey, withinScanScope, type LifecycleResult, type PendingAlert, type TrackedFinding } from '../lifecycle.js';
 import type { Finding, Provider, ScanDocument } from '../model.js';
 import type { BlobStore } from './blob.js';
-import { parseStoredScan, storedScanStream } from './stored-scan.js';
+import { headAndTail, parseStoredScan, type StoredScanHead, type StoredScanTail } from './stored-scan.js';
+import { ScanRecording } from './scan-recording.js';
 
 export interface AccountState {
   provider: Provider;
@@ -43,8 +44,7 @@ export class ScanStore {
    * scan twice (a retried invocation) leaves the state and its pending alerts as the first did.
    */
   async recordScan(scan: ScanDocument): Promise<RecordOutcome> {
-    await this.blobs.writeStream(scanKey(scan.scanId), storedScanStream(scan));
-    return this.advanceStates(scan);
+    return this.recordWhole(scan, scanKey(scan.scanId));
   }
 
   /**
@@ -53,11 +53,37 @@ export class ScanStore {
    */
   async recordChangeScan(scan: ScanDocument): Promise<RecordOutcome> {
     if (scan.partial === undefined) throw new Error(`scan ${scan.scanId} is not a change-driven scan (no partial scopes)`);
-    await this.blobs.writeStream(changeScanKey(scan.scanId), storedScanStream(scan));
-    return this.advanceStates(scan);
+    return this.recordWhole(scan, changeScanKey(scan.scanId));
   }
 
-  private async advanceStates(scan: ScanDocument): Promise<RecordOutcome> {
+  /**
+   * Records a scan while it runs: add each scope's results as they are judged, then `finishRecording`.
+   * Memory holds the failing and ERROR results only (all of them with `keepPassing`).
+   */
+  startRecording(head: StoredScanHead, keepPassing = false): ScanRecording {
+    return new ScanRecording(this.blobs, scanKey(head.scanId), head, keepPassing);
+  }
+
+  /** Ends the document, then advances each scanned account's lifecycle as recordScan does. */
+  async finishRecording(recording: ScanRecording, tail: StoredScanTail): Promise<{ scan: ScanDocument; recorded: RecordOutcome }> {
+    const { scan, passed } = await recording.finish(tail);
+    return { scan, recorded: await this.advanceStates(scan, passed) };
+  }
+
+  private async recordWhole(scan: ScanDocument, key: string): Promise<RecordOutcome> {
+    const { head, tail } = headAndTail(scan);
+    const recording = new ScanRecording(this.blobs, key, head, true);
+    try {
+      await recording.add(scan.results);
+    } catch (error) {
+      recording.abort(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+    const { passed } = await recording.finish(tail);
+    return this.advanceStates(scan, passed);
+  }
+
+  private async advanceStates(scan: ScanDocument, passed: ReadonlySet<string>): Promise<RecordOutcome> {
     const outcome: RecordOutcome = { counts: { new: 0, reopened: 0, resolved: 0, open: 0 }, skipped: [] };
     for (const target of scan.targets) {
       let counts: LifecycleResult['counts'] | undefined;
@@ -65,7 +91,7 @@ export class ScanStore {
         counts = undefined;
         const previous = text === undefined ? undefined : (JSON.parse(text) as AccountState);
         if (previous !== undefined && (previous.scanId === scan.scanId || previous.updatedAt > scan.finishedAt)) return undefined;
-        const result = advanceLifecycle(previous?.tracked ?? [], scan, target.provider, target.account);
+        const result = advanceLifecycle(previous?.tracked ?? [], scan, target.provider, target.account, passed);
         counts = result.counts;
         const state: AccountState = {
           provider: target.provider,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { text } from 'node:stream/consumers';
 import type { Finding, ScanDocument } from '../model.js';
-import { parseStoredScan, storedScanStream, storedScanText } from './stored-scan.js';
+import { parseStoredScan, storedScanText } from './stored-scan.js';
 
 function finding(n: number, controlId: string, overrides: Partial<Finding> = {}): Finding {
   return {
@@ -42,10 +41,9 @@ function scanOf(results: Finding[]): ScanDocument {
 describe('stored scan documents', () => {
   const results = Array.from({ length: 1_234 }, (_, n) => finding(n, n % 2 === 0 ? 'aws-log-retention' : 'aws-console-user-mfa'));
 
-  it('name each control’s shared fields once and load back exactly as scanned (fields in the same order)', async () => {
+  it('name each control’s shared fields once and load back exactly as scanned (fields in the same order)', () => {
     const scan = scanOf(results);
     const stored = storedScanText(scan);
-    expect(await text(storedScanStream(scan))).toBe(stored);
     const raw = JSON.parse(stored) as { schemaVersion: number; catalog: Record<string, unknown>; results: Array<Record<string, unknown>> };
     expect(raw.schemaVersion).toBe(2);
     expect(Object.keys(raw.catalog).sort()).toEqual(['aws-console-user-mfa', 'aws-log-retention']);

@@ -9,7 +9,6 @@
 // own, which keeps memory flat in the size of an account as well. Loading gives back the in-memory
 // shape (schemaVersion 1, every field on every result) so readers never see the difference.
 
-import { Readable } from 'node:stream';
 import type { Finding, Remediation, ScanDocument } from '../model.js';
 
 export const STORED_SCAN_SCHEMA_VERSION = 2;
@@ -33,8 +32,11 @@ export interface StoredScanDocument extends Omit<ScanDocument, 'schemaVersion' |
   results: StoredFinding[];
 }
 
-/** Results per piece: small enough to keep memory flat, large enough to make few writes. */
-const RESULTS_PER_PIECE = 500;
+/**
+ * Results per piece: few enough that a piece's text (~80 KB) stays below V8's large-object size (128 KB),
+ * so it is an ordinary young allocation a scavenge frees; enough to make few writes.
+ */
+const RESULTS_PER_PIECE = 100;
 
 const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
@@ -47,38 +49,63 @@ function sharesCatalog(f: Finding, entry: CatalogEntry): boolean {
   );
 }
 
-function catalogOf(results: readonly Finding[]): Record<string, CatalogEntry> {
-  const catalog: Record<string, CatalogEntry> = {};
-  for (const f of results) {
-    if (Object.hasOwn(catalog, f.controlId)) continue;
-    catalog[f.controlId] = { title: f.title, area: f.area, hipaa: f.hipaa, remediation: f.remediation };
+/** What a stored document says before its results: everything known when the scan starts. */
+export type StoredScanHead = Omit<ScanDocument, 'schemaVersion' | 'results' | 'finishedAt' | 'targets' | 'coverage' | 'partial'>;
+/** What it says after them: everything known only once the scan has ended. */
+export type StoredScanTail = Omit<ScanDocument, keyof StoredScanHead | 'schemaVersion' | 'results'>;
+
+/** `{"a":1}` as `"a":1`, for joining members of one object written in pieces. */
+const members = (value: object): string => JSON.stringify(value).slice(1, -1);
+
+/**
+ * Writes one stored document piece by piece (UTF-8): the head, the results as they come, then the
+ * tail and the catalog, which is filled from the results that went by. Together the pieces are one
+ * JSON document; readers parse it whole, so the order of its members does not matter to them.
+ */
+export class StoredScanWriter {
+  private readonly catalog: Record<string, CatalogEntry> = {};
+  private results = 0;
+
+  head(head: StoredScanHead): Buffer {
+    const rest = members(head);
+    return Buffer.from(`{"schemaVersion":${STORED_SCAN_SCHEMA_VERSION}${rest === '' ? '' : `,${rest}`},"results":[`);
   }
-  return catalog;
+
+  *pieces(results: readonly Finding[]): Generator<Buffer> {
+    for (let start = 0; start < results.length; start += RESULTS_PER_PIECE) {
+      const piece = JSON.stringify(results.slice(start, start + RESULTS_PER_PIECE).map((f) => this.slim(f)));
+      yield Buffer.from(`${this.results === 0 ? '' : ','}${piece.slice(1, -1)}`);
+      this.results += Math.min(RESULTS_PER_PIECE, results.length - start);
+    }
+  }
+
+  tail(tail: StoredScanTail): Buffer {
+    const rest = members(tail);
+    return Buffer.from(`]${rest === '' ? '' : `,${rest}`},"catalog":${JSON.stringify(this.catalog)}}`);
+  }
+
+  /** The result without its control's shared fields, unless they differ from the control's first result. */
+  private slim(f: Finding): StoredFinding {
+    const entry = (this.catalog[f.controlId] ??= { title: f.title, area: f.area, hipaa: f.hipaa, remediation: f.remediation });
+    if (!sharesCatalog(f, entry)) return f;
+    const { title: _title, area: _area, hipaa: _hipaa, remediation: _remediation, ...rest } = f;
+    return rest;
+  }
 }
 
-function slim(f: Finding, catalog: Record<string, CatalogEntry>): StoredFinding {
-  const entry = catalog[f.controlId];
-  if (entry === undefined || !sharesCatalog(f, entry)) return f;
-  const { title: _title, area: _area, hipaa: _hipaa, remediation: _remediation, ...rest } = f;
-  return rest;
+/** A whole scan document split into what its stored head and tail say. */
+export function headAndTail(scan: ScanDocument): { head: StoredScanHead; tail: StoredScanTail } {
+  const { schemaVersion: _version, results: _results, finishedAt, targets, coverage, partial, ...head } = scan;
+  return { head, tail: { finishedAt, targets, coverage, ...(partial === undefined ? {} : { partial }) } };
 }
 
-/** The stored document, piece by piece (UTF-8): together they are one JSON document. */
+/** The stored document, piece by piece. */
 function* storedPieces(scan: ScanDocument): Generator<Buffer> {
-  const { results, schemaVersion: _version, ...rest } = scan;
-  const catalog = catalogOf(results);
-  const head = JSON.stringify({ schemaVersion: STORED_SCAN_SCHEMA_VERSION, ...rest, catalog });
-  yield Buffer.from(`${head.slice(0, -1)},"results":[`);
-  for (let start = 0; start < results.length; start += RESULTS_PER_PIECE) {
-    const piece = JSON.stringify(results.slice(start, start + RESULTS_PER_PIECE).map((f) => slim(f, catalog)));
-    yield Buffer.from(`${start === 0 ? '' : ','}${piece.slice(1, -1)}`);
-  }
-  yield Buffer.from(']}');
-}
-
-/** The stored document as a stream for BlobStore.writeStream. */
-export function storedScanStream(scan: ScanDocument): Readable {
-  return Readable.from(storedPieces(scan), { objectMode: false });
+  const writer = new StoredScanWriter();
+  const { head, tail } = headAndTail(scan);
+  yield writer.head(head);
+  yield* writer.pieces(scan.results);
+  yield writer.tail(tail);
 }
 
 /** The stored document as one string (tests, and callers that need the bytes). */
@@ -123,9 +150,12 @@ export function parseStoredScan(text: string, key: string): ScanDocument {
   const parsed = JSON.parse(text) as ScanDocument | StoredScanDocument;
   if (parsed.schemaVersion === 1) return parsed;
   if (parsed.schemaVersion !== STORED_SCAN_SCHEMA_VERSION) throw new Error(`${key}: schemaVersion ${String((parsed as { schemaVersion: unknown }).schemaVersion)} is not one this Ward reads (1 or 2); upgrade Ward to read it.`);
-  const { catalog, results, schemaVersion: _version, ...rest } = parsed;
+  const { catalog, results, schemaVersion: _version, scanId, startedAt, finishedAt, ...rest } = parsed;
   return {
     schemaVersion: 1,
+    scanId,
+    startedAt,
+    finishedAt,
     ...rest,
     results: results.map((stored) => {
       const entry = catalog[stored.controlId] ?? ownEntry(stored, key);

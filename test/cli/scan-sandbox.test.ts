@@ -58,10 +58,19 @@ describe('ward scan against the sandbox', () => {
   it('prints one parseable scan document with --output json, the summary on stderr', async () => {
     const { code, stdout, stderr } = await wardScan(world(false), ['--output', 'json']);
     expect(code).toBe(0);
-    const doc = JSON.parse(stdout) as { scanId: string; targets: Array<{ account: string; regions: string[] }>; results: Array<{ controlId: string; status: string }> };
+    const doc = JSON.parse(stdout) as { scanId: string; targets: Array<{ account: string; regions: string[] }>; results: Array<{ id: string; controlId: string; status: string; scope: string }> };
     expect(doc.targets).toEqual([expect.objectContaining({ account: ACCOUNT, regions: ['eu-west-1', 'us-east-1'] })]);
     expect(doc.results.find((r) => r.controlId === 'aws-ebs-volume-encrypted')?.status).toBe('FAIL');
     expect(stderr).toContain(`Scan ${doc.scanId}`);
+    // Written scope by scope as judged: account-wide results first, then each region as listed.
+    const scopes = ['global', 'eu-west-1', 'us-east-1'];
+    const order = doc.results.map((r) => scopes.indexOf(r.scope));
+    expect(new Set(order)).toEqual(new Set([0, 1, 2]));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    // The target's stored document holds the same results in the same order.
+    const [stored] = readdirSync(join(dir, 'store', 'scans'));
+    const kept = JSON.parse(readFileSync(join(dir, 'store', 'scans', stored ?? ''), 'utf8')) as { results: Array<{ id: string }> };
+    expect(kept.results.map((r) => r.id)).toEqual(doc.results.map((r) => r.id));
   });
 
   it('alerts once for the first scan, not at all for an identical second, and once more naming only what changed', async () => {
