@@ -8,8 +8,11 @@ import type { Writable } from 'node:stream';
 
 const INDENT = '  ';
 
-/** Elements per write: few enough writes to be cheap, small enough chunks to keep memory flat. */
-const BATCH = 200;
+/**
+ * Elements per write: few enough writes to be cheap; small enough that each write's text (~65 KB) stays
+ * below V8's large-object size (128 KB), an ordinary young allocation a scavenge frees.
+ */
+const BATCH = 50;
 
 export type JsonLayout = 'compact' | 'indented';
 
