@@ -8,11 +8,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { announceTarget } from '../app/announce.js';
 import { targetKey } from '../core/store/runs.js';
 import { enqueueContinuation, parseTargetMessage } from '../app/fanout.js';
-import { awsOptions, scan } from '../app/scan.js';
+import { awsOptions, scanByTarget, type TargetScanPart } from '../app/scan.js';
 import { trustedTarget } from '../app/target-trust.js';
 import { sqsRecords, type SqsBatchResponse } from './sqs-envelope.js';
 import { config, keepGoingFor, log, setting, slackWebhook, store, type LambdaContext } from './runtime.js';
-import { exportToSecurityHub } from './security-hub.js';
+import { exportToSecurityHub, securityHubEnabled } from './security-hub.js';
 
 export type { SqsBatchResponse, SqsRecord } from './sqs-envelope.js';
 
@@ -42,26 +42,38 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
         const target = trustedTarget(message, settings, ownAccount);
         const results = store(context);
         const keepGoing = keepGoingFor(context);
-        const outcome = await scan({
-          config: settings,
-          store: results,
-          targets: [target],
-          ...(message.regions === undefined ? {} : { regions: message.regions }),
-          ...(keepGoing === undefined ? {} : { keepGoing }),
-          continuation: message.part > 1,
-          runner: currentRunner(process.env, context?.invokedFunctionArn),
-        });
-        const deferred = outcome.scan.targets.flatMap((t) => t.deferredRegions ?? []);
+        // Recorded region by region: a Lambda's memory does not grow with the size of the account.
+        let part: TargetScanPart | undefined;
+        await scanByTarget(
+          {
+            config: settings,
+            store: results,
+            targets: [target],
+            ...(message.regions === undefined ? {} : { regions: message.regions }),
+            ...(keepGoing === undefined ? {} : { keepGoing }),
+            continuation: message.part > 1,
+            runner: currentRunner(process.env, context?.invokedFunctionArn),
+          },
+          {
+            keepPassing: securityHubEnabled(),
+            target: (done) => {
+              part = done;
+            },
+          },
+        );
+        if (part === undefined) throw new Error(`the scan of ${message.target.provider} ${message.target.account} ended without its result`);
+        const scanned = part.scan;
+        const deferred = scanned.targets.flatMap((t) => t.deferredRegions ?? []);
         if (deferred.length > 0) {
           if (queueUrl === undefined) throw new Error('time ran out and WARD_SCAN_QUEUE_URL is not set, so the remaining regions cannot continue');
           await enqueueContinuation(sqs, queueUrl, message, deferred);
         }
-        const securityHub = await exportToSecurityHub(results, outcome.scan);
+        const securityHub = await exportToSecurityHub(results, scanned);
         // The target has reported once its last part is stored; the run's last target sends its message.
         const alerts = deferred.length > 0 ? { status: 'continues' } : await announceTarget(results, message.runId, targetKey(message.target), await slackWebhook());
         // Who scanned: the identity the target was read as, in the function's own summary line too.
-        const readAs = outcome.scan.targets[0]?.identity;
-        log('scanTarget.done', { runId: message.runId, account: message.target.account, part: message.part, scanId: outcome.scan.scanId, ...(readAs === undefined ? {} : { readAs }), deferred, alerts: alerts.status, securityHub });
+        const readAs = scanned.targets[0]?.identity;
+        log('scanTarget.done', { runId: message.runId, account: message.target.account, part: message.part, scanId: scanned.scanId, ...(readAs === undefined ? {} : { readAs }), deferred, alerts: alerts.status, securityHub });
       } catch (error) {
         log('scanTarget.failed', { messageId: record.messageId, error: (error as Error).message });
         failures.push({ itemIdentifier: record.messageId });
