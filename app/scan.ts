@@ -35,6 +35,8 @@ export interface ScanRequest {
   continuation?: boolean;
   /** Where Ward runs; default: this Lambda function or host (core/runner.ts). */
   runner?: ScanRunner;
+  /** False when no channel is configured: the scan's changes are not queued as alerts (see finishRecording). */
+  queueAlerts?: boolean;
 }
 
 export interface ScanOutcome {
@@ -177,7 +179,7 @@ export async function scanByTarget(request: ScanRequest, listener: ScanListener)
         if (recording === undefined || request.store === undefined) {
           part = { runId, scan: { schemaVersion: 1, ...head, ...tail, results: kept } };
         } else {
-          const stored = await request.store.finishRecording(recording, tail);
+          const stored = await request.store.finishRecording(recording, tail, { queueAlerts: request.queueAlerts !== false });
           recordings.delete(recording);
           recorded ??= { new: 0, reopened: 0, resolved: 0, open: 0 };
           for (const key of Object.keys(recorded) as Array<keyof RecordOutcome['counts']>) recorded[key] += stored.recorded.counts[key];

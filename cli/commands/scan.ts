@@ -95,6 +95,8 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
         ...(flags.accounts === undefined ? {} : { accounts: flags.accounts }),
         ...(flags.regions === undefined ? {} : { regions: flags.regions }),
         onProgress: (p) => progress.update(p),
+        // Without a channel, alerts would only be queued to be dropped unsent (sendAlerts).
+        queueAlerts: (process.env['WARD_SLACK_WEBHOOK_URL'] ?? '') !== '',
       };
       let gates: GateCounts;
       try {

@@ -94,6 +94,23 @@ describe('recording a scan while it runs', () => {
     expect(states).toEqual({ 'f-1': 'resolved', 'f-2': 'open' });
   });
 
+  it('queues no alerts when told no channel will deliver them, and still advances the lifecycle', async () => {
+    const store = new ScanStore(new LocalBlobStore(mkdtempSync(join(tmpdir(), 'ward-recording-'))));
+    const first = scanOf('20261204T100000Z-0001', [finding(1, 'FAIL')], '2026-12-04T10:01:00.000Z');
+    await store.recordScan(first);
+    expect((await store.loadState('aws', ACCOUNT))?.pendingAlerts.map((a) => a.kind)).toEqual(['new']);
+
+    const second = scanOf('20261204T110000Z-0002', [finding(1, 'PASS'), finding(2, 'FAIL')], '2026-12-04T11:01:00.000Z');
+    const { head, tail } = headAndTail(second);
+    const recording = store.startRecording(head);
+    await recording.add(second.results);
+    const { recorded } = await store.finishRecording(recording, tail, { queueAlerts: false });
+    expect(recorded.counts).toMatchObject({ new: 1, resolved: 1 });
+    const state = await store.loadState('aws', ACCOUNT);
+    expect(state?.pendingAlerts.map((a) => `${a.kind} ${a.finding.id}`)).toEqual(['new f-1']);
+    expect(state?.tracked.map((t) => `${t.finding.id} ${t.state}`).sort()).toEqual(['f-1 resolved', 'f-2 new']);
+  });
+
   it('keeps every result when asked (a caller that needs the whole target afterwards)', async () => {
     const store = new ScanStore(new LocalBlobStore(mkdtempSync(join(tmpdir(), 'ward-recording-'))));
     const whole = scanOf('20261204T100000Z-0003', [finding(1, 'PASS'), finding(2, 'FAIL')], '2026-12-04T10:01:00.000Z');

@@ -64,10 +64,14 @@ export class ScanStore {
     return new ScanRecording(this.blobs, scanKey(head.scanId), head, keepPassing);
   }
 
-  /** Ends the document, then advances each scanned account's lifecycle as recordScan does. */
-  async finishRecording(recording: ScanRecording, tail: StoredScanTail): Promise<{ scan: ScanDocument; recorded: RecordOutcome }> {
+  /**
+   * Ends the document, then advances each scanned account's lifecycle as recordScan does.
+   * `queueAlerts: false` (no channel to deliver them) queues none of the changes as alerts: they
+   * would be dropped unsent anyway, so that a channel configured later is not flooded.
+   */
+  async finishRecording(recording: ScanRecording, tail: StoredScanTail, options: { queueAlerts?: boolean } = {}): Promise<{ scan: ScanDocument; recorded: RecordOutcome }> {
     const { scan, passed } = await recording.finish(tail);
-    return { scan, recorded: await this.advanceStates(scan, passed) };
+    return { scan, recorded: await this.advanceStates(scan, passed, options.queueAlerts ?? true) };
   }
 
   private async recordWhole(scan: ScanDocument, key: string): Promise<RecordOutcome> {
@@ -80,10 +84,10 @@ export class ScanStore {
       throw error;
     }
     const { passed } = await recording.finish(tail);
-    return this.advanceStates(scan, passed);
+    return this.advanceStates(scan, passed, true);
   }
 
-  private async advanceStates(scan: ScanDocument, passed: ReadonlySet<string>): Promise<RecordOutcome> {
+  private async advanceStates(scan: ScanDocument, passed: ReadonlySet<string>, queueAlerts: boolean): Promise<RecordOutcome> {
     const outcome: RecordOutcome = { counts: { new: 0, reopened: 0, resolved: 0, open: 0 }, skipped: [] };
     for (const target of scan.targets) {
       let counts: LifecycleResult['counts'] | undefined;
@@ -104,7 +108,7 @@ export class ScanStore {
             ...(scan.partial === undefined ? [] : (previous?.errors ?? []).filter((f) => !withinScanScope(scan, f))),
             ...scan.results.filter((f) => f.status === 'ERROR' && f.provider === target.provider && f.account === target.account),
           ],
-          pendingAlerts: [...(previous?.pendingAlerts ?? []), ...result.alerts],
+          pendingAlerts: queueAlerts ? [...(previous?.pendingAlerts ?? []), ...result.alerts] : (previous?.pendingAlerts ?? []),
         };
         return JSON.stringify(state);
       });
