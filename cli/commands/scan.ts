@@ -18,6 +18,7 @@ import { openStore } from '../../app/store.js';
 import { announceScan } from '../../app/announce.js';
 import type { ScanStore } from '../../core/store/scans.js';
 import { UserError } from '../../core/errors.js';
+import { boundHeapGrowth } from '../heap.js';
 
 export const DEFAULT_CONFIG = 'ward.config.yml';
 
@@ -84,6 +85,7 @@ export function registerScan(program: Command, setExitCode: (code: number) => vo
     .option('--security-hub', 'import every result into AWS Security Hub (ASFF) in this account; region: WARD_SECURITY_HUB_REGION or AWS_REGION')
     .option('--store <dir>', 'where findings are kept (default: WARD_STORE or ./.ward)')
     .action(async (flags: ScanFlags) => {
+      boundHeapGrowth();
       const configFile = flags.config ?? process.env['WARD_CONFIG'];
       const config = loadConfig(configFile ?? DEFAULT_CONFIG, configFile !== undefined, CONTROL_IDS);
       const store = openStore(flags.store);
