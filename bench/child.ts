@@ -9,6 +9,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { sandboxVariables } from '../app/demo.js';
 import { scanByTarget } from '../app/scan.js';
+import { boundHeapGrowth } from '../cli/heap.js';
 import { newApiMetrics, retriesOf } from '../core/metrics.js';
 import { forkSandbox, hostSandbox, peakRssMb, type SandboxSnapshot } from './sandbox-host.js';
 import { buildScenario, isScenarioName, type PageScenario, type PeriodScenario, type ReportScenario, type ScanScenario } from './scenarios.js';
@@ -107,6 +108,8 @@ function sampleRss(): { stop(): number } {
 }
 
 async function runScanScenario(scenario: ScanScenario, inProcess: boolean): Promise<ScanFigures> {
+  // As `ward scan` runs (cli/heap.ts).
+  boundHeapGrowth();
   const sandbox = inProcess ? await hostSandbox(scenario.world) : await forkSandbox(scenario.world);
   try {
     Object.assign(process.env, sandboxVariables(sandbox.url, scenario.config));
