@@ -186,6 +186,20 @@ describe('lean list reading of hand-written responses', () => {
     }
   });
 
+  it('reads CR LF and a lone CR in values as LF, as the SDK does', () => {
+    const { lean, value } = compare(ec2, DescribeVolumesResult$, EC2_LEAN_LISTS[0]!, volumes('<item>\r\n<volumeId>a\r\nb\rc&#13;</volumeId><volumeType> \r </volumeType></item>'));
+    expect(lean).toBe(true);
+    expect((value['Volumes'] as Item[])[0]).toMatchObject({ VolumeId: 'a\nb\nc\r', VolumeType: '' });
+  });
+
+  it('hands whitespace without a line break beside child elements back to the SDK, which keeps it as text', () => {
+    for (const body of ['<item> <volumeId>v</volumeId></item>', '<item><volumeId>v</volumeId>\t</item>', '<item/> <item/>', '<item><attachmentSet><item> <device>d</device></item></attachmentSet></item>']) {
+      expect(compare(ec2, DescribeVolumesResult$, EC2_LEAN_LISTS[0]!, volumes(body)).lean).toBe(false);
+    }
+    // Without a child element beside it, such whitespace is the element's (empty) value, read lean.
+    expect(compare(ec2, DescribeVolumesResult$, EC2_LEAN_LISTS[0]!, volumes('<item><attachmentSet> </attachmentSet><tagSet>\t</tagSet></item>')).lean).toBe(true);
+  });
+
   it('reads an AWS query result under its Result element (RDS)', () => {
     const xml = `<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/">
   <DescribeDBInstancesResult>

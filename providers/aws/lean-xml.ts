@@ -61,6 +61,8 @@ const GT = 0x3e;
 const SLASH = 0x2f;
 const BANG = 0x21;
 const QUESTION = 0x3f;
+const LF = 0x0a;
+const CR = 0x0d;
 /** XML whitespace, as the SDK's parser counts it (space, tab, CR, LF). */
 function isSpace(code: number | undefined): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0a;
@@ -79,6 +81,11 @@ function decodeEntities(text: string): string {
     if (dec !== undefined) return String.fromCharCode(parseInt(dec, 10));
     return ENTITIES[named ?? ''] ?? '';
   });
+}
+
+/** The SDK's parser reads CR LF and a lone CR as LF (before entities: `&#13;` stays a CR). */
+function normaliseLineBreaks(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
 function asciiBytes(name: string): Uint8Array {
@@ -292,27 +299,39 @@ class LeanReader {
   private scalar(plan: ScalarPlan, start: number, end: number): unknown {
     const lt = this.x.indexOf(LT, this.i);
     if (lt === -1 || this.x[lt + 1] !== SLASH) throw new NotLean('element or markup inside a value');
-    const text = decodeEntities(this.text(this.i, lt));
+    const text = decodeEntities(normaliseLineBreaks(this.text(this.i, lt)));
     this.i = lt;
     this.closeTag(start, end);
     return plan.convert(text.trim() === '' && text.includes('\n') ? '' : text);
   }
 
-  /** Skips text between child elements; text that is not whitespace is mixed content the SDK keeps. */
-  private toNextTag(): void {
+  /**
+   * Skips whitespace before the next tag, and says whether the SDK keeps it as text: it drops
+   * whitespace with a line break in it, and keeps other text, which is mixed content here.
+   */
+  private toNextTag(): boolean {
     let j = this.i;
-    while (isSpace(this.x[j])) j += 1;
+    let lineBreak = false;
+    for (let c = this.x[j]; isSpace(c); c = this.x[(j += 1)]) lineBreak ||= c === LF || c === CR;
     if (j >= this.x.length) throw new NotLean('unterminated element');
     if (this.x[j] !== LT) throw new NotLean('mixed content');
+    const kept = j > this.i && !lineBreak;
     this.i = j;
     const next = this.x[j + 1];
     if (next === BANG || next === QUESTION) throw new NotLean('comment, CDATA or processing instruction');
+    return kept;
   }
 
-  /** The next child element of the element named by bytes start…end, or CLOSED once its closing tag is passed. */
-  private nextChild(start: number, end: number): Child {
-    this.toNextTag();
-    if (this.x[this.i + 1] !== SLASH) return this.openTag();
+  /**
+   * The next child element of the element named by bytes start…end, or CLOSED once its closing tag
+   * is passed. `first`: no child element came before (whitespace the SDK keeps then beside an
+   * element makes it text and elements, and the SDK's output of that is not what this reader gives).
+   */
+  private nextChild(start: number, end: number, first: boolean): Child {
+    const textKept = this.toNextTag();
+    const closing = this.x[this.i + 1] === SLASH;
+    if (textKept && !(first && closing)) throw new NotLean('mixed content');
+    if (!closing) return this.openTag();
     this.closeTag(start, end);
     return CLOSED;
   }
@@ -323,7 +342,7 @@ class LeanReader {
 
   private struct(plan: StructPlan, start: number, end: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (let child = this.nextChild(start, end); child !== CLOSED; child = this.nextChild(start, end)) {
+    for (let child = this.nextChild(start, end, true); child !== CLOSED; child = this.nextChild(start, end, false)) {
       const childStart = this.tagStart;
       const childEnd = this.tagEnd;
       const member = plan.members.find(this.x, childStart, childEnd);
@@ -345,7 +364,7 @@ class LeanReader {
   private list(plan: ListPlan, start: number, end: number): unknown[] {
     const out: unknown[] = [];
     const item = plan.item();
-    for (let child = this.nextChild(start, end); child !== CLOSED; child = this.nextChild(start, end)) {
+    for (let child = this.nextChild(start, end, true); child !== CLOSED; child = this.nextChild(start, end, false)) {
       const childStart = this.tagStart;
       const childEnd = this.tagEnd;
       if (sameBytes(this.x, childStart, childEnd, plan.itemKey)) out.push(this.value(item, child, childStart, childEnd));
