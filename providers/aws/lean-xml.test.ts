@@ -132,13 +132,14 @@ describe('lean list reading of hand-written responses', () => {
     expect(compare(ec2, DescribeVolumesResult$, EC2_LEAN_LISTS[0]!, '<DescribeVolumesResponse/>').lean).toBe(true);
   });
 
-  it('hands comments, CDATA, attributes and repeated members back to the SDK', () => {
+  it('hands comments, CDATA, attributes, repeated members and mismatched tags in skipped elements back to the SDK', () => {
     for (const body of [
       '<item><volumeId><![CDATA[vol-<1>]]></volumeId></item>',
       '<item><!-- note --><volumeId>vol-1</volumeId></item>',
       '<item><volumeId id="x">vol-1</volumeId></item>',
       '<item><volumeId>vol-1</volumeId><volumeId>vol-2</volumeId></item>',
       '<item>text<volumeId>vol-1</volumeId></item>',
+      '<item><unknownThing><a><b></a></b></unknownThing><volumeId>vol-1</volumeId></item>',
     ]) {
       expect(compare(ec2, DescribeVolumesResult$, EC2_LEAN_LISTS[0]!, volumes(body)).lean).toBe(false);
     }

@@ -373,11 +373,14 @@ class LeanReader {
     return out;
   }
 
-  /** Past the end of an element Ward does not read, whatever it holds. */
+  /**
+   * Past the end of the element `openTag` last read, which Ward does not read, whatever it holds;
+   * its closing tags are checked against its opening tags, as the SDK checks them.
+   */
   private skip(): void {
     const x = this.x;
-    let depth = 1;
-    while (depth > 0) {
+    const open = [this.tagStart, this.tagEnd];
+    while (open.length > 0) {
       const lt = x.indexOf(LT, this.i);
       if (lt === -1) throw new NotLean('unterminated element');
       this.i = lt;
@@ -385,10 +388,16 @@ class LeanReader {
       if (next === BANG && this.startsWith(COMMENT, lt)) this.i = this.after(COMMENT_END);
       else if (next === BANG && this.startsWith(CDATA, lt)) this.i = this.after(CDATA_END);
       else if (next === QUESTION) this.i = this.after(PI_END);
-      else {
+      else if (next === SLASH) {
+        const nameEnd = open.pop() as number;
+        this.closeTag(open.pop() as number, nameEnd);
+      } else {
         const end = this.after(GT);
-        if (next === SLASH) depth -= 1;
-        else if (x[end - 2] !== SLASH) depth += 1;
+        if (x[end - 2] !== SLASH) {
+          let j = lt + 1;
+          for (let c = x[j]; j < end && c !== GT && c !== SLASH && !isSpace(c); c = x[(j += 1)]);
+          open.push(lt + 1, j);
+        }
         this.i = end;
       }
     }
