@@ -186,6 +186,8 @@ class LeanReader {
   /** The name of the tag `openTag` last read, as a range of the bytes. */
   private tagStart = 0;
   private tagEnd = 0;
+  /** The names of the elements `skip` is inside, as pairs of start and end (reused: no allocation per skip). */
+  private readonly openNames: number[] = [];
 
   constructor(private readonly x: Buffer) {}
 
@@ -379,8 +381,11 @@ class LeanReader {
    */
   private skip(): void {
     const x = this.x;
-    const open = [this.tagStart, this.tagEnd];
-    while (open.length > 0) {
+    const open = this.openNames;
+    let depth = 0;
+    open[0] = this.tagStart;
+    open[1] = this.tagEnd;
+    while (depth >= 0) {
       const lt = x.indexOf(LT, this.i);
       if (lt === -1) throw new NotLean('unterminated element');
       this.i = lt;
@@ -389,14 +394,16 @@ class LeanReader {
       else if (next === BANG && this.startsWith(CDATA, lt)) this.i = this.after(CDATA_END);
       else if (next === QUESTION) this.i = this.after(PI_END);
       else if (next === SLASH) {
-        const nameEnd = open.pop() as number;
-        this.closeTag(open.pop() as number, nameEnd);
+        this.closeTag(open[2 * depth] as number, open[2 * depth + 1] as number);
+        depth -= 1;
       } else {
         const end = this.after(GT);
         if (x[end - 2] !== SLASH) {
           let j = lt + 1;
           for (let c = x[j]; j < end && c !== GT && c !== SLASH && !isSpace(c); c = x[(j += 1)]);
-          open.push(lt + 1, j);
+          depth += 1;
+          open[2 * depth] = lt + 1;
+          open[2 * depth + 1] = j;
         }
         this.i = end;
       }
