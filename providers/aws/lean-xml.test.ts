@@ -88,9 +88,9 @@ describe('lean list reading of hand-written responses', () => {
     return (schema, bytes, key) => deserializer.read(schema, bytes, key);
   };
 
-  function compare(clients: { sdk: EC2Client | RDSClient; lean: EC2Client | RDSClient }, output: unknown, list: LeanList, xml: string, key?: string): { lean: boolean; value: Output } {
+  function compare(clients: { sdk: EC2Client | RDSClient; lean: EC2Client | RDSClient }, output: unknown, list: LeanList, xml: string | Uint8Array, key?: string): { lean: boolean; value: Output } {
     const schema = NormalizedSchema.of(output as Parameters<typeof NormalizedSchema.of>[0]);
-    const bytes = new TextEncoder().encode(xml);
+    const bytes = typeof xml === 'string' ? new TextEncoder().encode(xml) : xml;
     const before = leanStats.lean;
     let expected: Output;
     try {
@@ -132,16 +132,73 @@ describe('lean list reading of hand-written responses', () => {
     expect(compare(ec2, DescribeVolumesResult$, EC2_LEAN_LISTS[0]!, '<DescribeVolumesResponse/>').lean).toBe(true);
   });
 
-  it('hands comments, CDATA, attributes and repeated members back to the SDK', () => {
+  it('hands comments, CDATA, attributes, repeated members and mismatched tags in skipped elements back to the SDK', () => {
     for (const body of [
       '<item><volumeId><![CDATA[vol-<1>]]></volumeId></item>',
       '<item><!-- note --><volumeId>vol-1</volumeId></item>',
       '<item><volumeId id="x">vol-1</volumeId></item>',
       '<item><volumeId>vol-1</volumeId><volumeId>vol-2</volumeId></item>',
       '<item>text<volumeId>vol-1</volumeId></item>',
+      '<item><unknownThing><a><b></a></b></unknownThing><volumeId>vol-1</volumeId></item>',
     ]) {
       expect(compare(ec2, DescribeVolumesResult$, EC2_LEAN_LISTS[0]!, volumes(body)).lean).toBe(false);
     }
+  });
+
+  it('decodes multi-byte UTF-8 values as the SDK does, in kept and in skipped elements', () => {
+    const item = `<item><volumeId>vol-é→😀</volumeId><kmsKeyId>clé &amp; 鍵 &#x2192;</kmsKeyId><volumeType>\u00a0
+</volumeType><availabilityZone>\u00a0\u2003</availabilityZone><unknownThing>ü<nested>→</nested></unknownThing><éléments>x</éléments>
+      <tagSet><item><key>Name</key><value>Ünïcødé — 🧪 test</value></item></tagSet></item>`;
+    const { lean, value } = compare(ec2, DescribeVolumesResult$, EC2_LEAN_LISTS[0]!, volumes(item));
+    expect(lean).toBe(true);
+    expect((value['Volumes'] as Item[])[0]).toMatchObject({ VolumeId: 'vol-é→😀', KmsKeyId: 'clé & 鍵 →', Tags: [{ Key: 'Name', Value: 'Ünïcødé — 🧪 test' }] });
+  });
+
+  it('gives invalid UTF-8 inside values the replacement characters the SDK gives', () => {
+    const utf8 = (text: string) => Buffer.from(text, 'utf8');
+    const raw = (...bytes: number[]) => Buffer.from(bytes);
+    const [head, tail] = volumes('\u0000').split('\u0000') as [string, string];
+    const xml = Buffer.concat([
+      utf8(head),
+      utf8('<item><volumeId>a'),
+      raw(0xff, 0x80, 0xc0, 0xaf), // a byte never in UTF-8, a lone continuation byte, an overlong '/'
+      utf8('b</volumeId><kmsKeyId>c'),
+      raw(0xe2, 0x86), // '→' cut short just before the closing tag
+      utf8('</kmsKeyId><availabilityZone>'),
+      raw(0xed, 0xa0, 0x80, 0x41, 0xf0, 0x9f, 0x98), // an encoded surrogate, 'A', an emoji cut short
+      utf8('</availabilityZone><unknownThing>'),
+      raw(0xfe, 0xe2),
+      utf8('</unknownThing><tagSet><item><key>k'),
+      raw(0xc3),
+      utf8('</key><value>'),
+      raw(0xf4, 0x90, 0x80, 0x80), // above U+10FFFF
+      utf8('</value></item></tagSet></item>'),
+      utf8(tail),
+    ]);
+    const { lean, value } = compare(ec2, DescribeVolumesResult$, EC2_LEAN_LISTS[0]!, xml);
+    expect(lean).toBe(true);
+    expect((value['Volumes'] as Item[])[0]).toMatchObject({ VolumeId: 'a\ufffd\ufffd\ufffd\ufffdb', KmsKeyId: 'c\ufffd' });
+  });
+
+  it('hands a byte order mark back to the SDK, and matches its closing tags and blank space as the SDK does', () => {
+    expect(compare(ec2, DescribeVolumesResult$, EC2_LEAN_LISTS[0]!, `\ufeff${volumes('<item><volumeId>vol-1</volumeId></item>')}`).lean).toBe(false);
+    for (const body of ['<item><volumeId>vol-1</volumeId  ></item>', '<item><volumeId \u00a0>vol-1</volumeId><size\t/></item>']) {
+      expect(compare(ec2, DescribeVolumesResult$, EC2_LEAN_LISTS[0]!, volumes(body)).lean).toBe(true);
+    }
+  });
+
+  it('reads CR LF and a lone CR in values as LF, as the SDK does', () => {
+    const { lean, value } = compare(ec2, DescribeVolumesResult$, EC2_LEAN_LISTS[0]!, volumes('<item>\r\n<volumeId>a\r\nb\rc&#13;</volumeId><volumeType> \r </volumeType></item>'));
+    expect(lean).toBe(true);
+    expect((value['Volumes'] as Item[])[0]).toMatchObject({ VolumeId: 'a\nb\nc\r', VolumeType: '' });
+  });
+
+  it('hands whitespace without a line break beside child elements back to the SDK, which keeps it as text', () => {
+    for (const body of ['<item> <volumeId>v</volumeId></item>', '<item><volumeId>v</volumeId>\t</item>', '<item/> <item/>', '<item><attachmentSet><item> <device>d</device></item></attachmentSet></item>']) {
+      expect(compare(ec2, DescribeVolumesResult$, EC2_LEAN_LISTS[0]!, volumes(body)).lean).toBe(false);
+    }
+    // Without a child element beside it, such whitespace is the element's (empty) value, read lean.
+    expect(compare(ec2, DescribeVolumesResult$, EC2_LEAN_LISTS[0]!, volumes('<item><attachmentSet> </attachmentSet><tagSet>\t</tagSet></item>')).lean).toBe(true);
   });
 
   it('reads an AWS query result under its Result element (RDS)', () => {

@@ -1,8 +1,9 @@
 // A lean reader for the few big AWS list responses (EC2 DescribeVolumes / SecurityGroups /
 // NetworkInterfaces, RDS DescribeDBInstances / DBClusters). The SDK builds a generic tree of the
 // whole XML one character at a time and then walks its schema over it: ~70 % of a scan's CPU at
-// 500 resources of each kind per region. This reader walks the same schema over the text directly
-// with indexOf and keeps only the fields Ward declares for each item; everything else of the
+// 500 resources of each kind per region. This reader walks the same schema over the response's
+// bytes directly (Buffer#indexOf for markup, no decoding of the whole body) and decodes only the
+// values of the fields Ward declares for each item; everything else of the
 // SDK stays (signing, credentials, endpoints, retries, paging, errors: a non-2xx response never
 // comes here). It reproduces the SDK's mapping (member names, empty elements, entities, scalar
 // conversion through the SDK's own string deserialiser); anything it does not handle the way the
@@ -40,11 +41,11 @@ interface Member {
 }
 interface StructPlan {
   kind: 'struct';
-  members: Map<string, Member>;
+  members: TagNames<Member>;
 }
 interface ListPlan {
   kind: 'list';
-  itemKey: string;
+  itemKey: Uint8Array;
   item(): Plan;
 }
 interface ScalarPlan {
@@ -55,11 +56,20 @@ interface ScalarPlan {
 /** Thrown inside the reader for input it does not reproduce exactly; the SDK then reads it. */
 class NotLean extends Error {}
 
+const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const LF = 0x0a;
+const CR = 0x0d;
 /** XML whitespace, as the SDK's parser counts it (space, tab, CR, LF). */
-function isSpace(code: number): boolean {
+function isSpace(code: number | undefined): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0a;
+}
+/** The ASCII characters String#trim removes: the XML whitespace, vertical tab and form feed. */
+function isTrimmedAscii(code: number): boolean {
+  return isSpace(code) || code === 0x0b || code === 0x0c;
 }
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#(\d{1,7})|([a-zA-Z][a-zA-Z0-9]{0,30}));/g;
@@ -73,13 +83,43 @@ function decodeEntities(text: string): string {
   });
 }
 
+/** The SDK's parser reads CR LF and a lone CR as LF (before entities: `&#13;` stays a CR). */
+function normaliseLineBreaks(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+function asciiBytes(name: string): Uint8Array {
+  // Tag names are matched byte for byte; a name outside ASCII would need the SDK's decoding rules.
+  if (!/^[\x21-\x7e]+$/.test(name)) throw new NotLean(`tag name ${JSON.stringify(name)}`);
+  return Buffer.from(name, 'latin1');
+}
+
+function sameBytes(x: Uint8Array, start: number, end: number, name: Uint8Array): boolean {
+  if (end - start !== name.length) return false;
+  for (let k = 0; k < name.length; k += 1) if (x[start + k] !== name[k]) return false;
+  return true;
+}
+
 /**
- * A copy of a value cut from the response text. V8 keeps a slice of 13 characters or more as a view
- * of the whole text, so one kept resource id would keep every page of every list alive (bench b:
- * +700 MB); concatenating flattens it into a string of its own.
+ * Element names looked up by their bytes in the response, so that reading a tag makes no string
+ * (the names of one structure, bucketed by length; a bucket holds one or two names).
  */
-function own(text: string): string {
-  return text.length < 13 ? text : (' ' + text).slice(1);
+class TagNames<T> {
+  private readonly byLength: Array<Array<{ bytes: Uint8Array; value: T }> | undefined> = [];
+
+  constructor(entries: Iterable<readonly [string, T]>) {
+    for (const [name, value] of entries) {
+      const bytes = asciiBytes(name);
+      (this.byLength[bytes.length] ??= []).push({ bytes, value });
+    }
+  }
+
+  find(x: Uint8Array, start: number, end: number): T | undefined {
+    const bucket = this.byLength[end - start];
+    if (bucket === undefined) return undefined;
+    for (const entry of bucket) if (sameBytes(x, start, end, entry.bytes)) return entry.value;
+    return undefined;
+  }
 }
 
 function once<T>(make: () => T): () => T {
@@ -93,20 +133,20 @@ class PlanCompiler {
   compile(ns: NormalizedSchema, only?: ReadonlySet<string>, override?: { member: string; plan: () => Plan }): Plan {
     if (ns.isListSchema()) {
       const value = ns.getValueSchema();
-      return { kind: 'list', itemKey: value.getMergedTraits().xmlName ?? 'member', item: once(() => this.compile(value)) };
+      return { kind: 'list', itemKey: asciiBytes(value.getMergedTraits().xmlName ?? 'member'), item: once(() => this.compile(value)) };
     }
     if (ns.isStructSchema()) {
       if (ns.isUnionSchema()) throw new NotLean('union');
-      const members = new Map<string, Member>();
+      const members: Array<[string, Member]> = [];
       for (const [name, member] of ns.structIterator()) {
         if (only !== undefined && !only.has(name)) continue;
         const traits = member.getMergedTraits();
         if (traits.httpPayload !== undefined) throw new NotLean('payload member');
         const key = (member.getMemberTraits().xmlName as string | undefined) ?? name;
         const plan = override?.member === name ? override.plan : once(() => this.compile(member));
-        members.set(key, { name, flat: member.isListSchema() && Boolean(traits.xmlFlattened), plan });
+        members.push([key, { name, flat: member.isListSchema() && Boolean(traits.xmlFlattened), plan }]);
       }
-      return { kind: 'struct', members };
+      return { kind: 'struct', members: new TagNames(members) };
     }
     if (ns.isMapSchema() || ns.isDocumentSchema() || ns.isUnitSchema()) throw new NotLean('map, document or unit');
     return { kind: 'scalar', convert: this.scalar(ns) };
@@ -123,71 +163,126 @@ class PlanCompiler {
   }
 }
 
-/** One response's text, read against a plan. */
+/** What `nextChild` found: the parent's closing tag, or a child element (its name in tagStart…tagEnd). */
+const CLOSED = 0;
+const OPEN = 1;
+const SELF_CLOSING = 2;
+type Child = typeof CLOSED | typeof OPEN | typeof SELF_CLOSING;
+
+const COMMENT = Buffer.from('<!--', 'latin1');
+const CDATA = Buffer.from('<![CDATA[', 'latin1');
+const COMMENT_END = Buffer.from('-->', 'latin1');
+const CDATA_END = Buffer.from(']]>', 'latin1');
+const PI_END = Buffer.from('?>', 'latin1');
+
+/**
+ * One response's bytes, read against a plan. It finds markup (all ASCII) in the UTF-8 bytes and
+ * decodes only the values it keeps: a cut next to an ASCII byte is a character boundary, even in
+ * invalid UTF-8, so a value decoded alone is the text the SDK cuts from the whole decoded body,
+ * and it is a string of its own (the body's bytes are not kept alive by what the scan keeps).
+ */
 class LeanReader {
   private i = 0;
+  /** The name of the tag `openTag` last read, as a range of the bytes. */
+  private tagStart = 0;
+  private tagEnd = 0;
+  /** The names of the elements `skip` is inside, as pairs of start and end (reused: no allocation per skip). */
+  private readonly openNames: number[] = [];
 
-  constructor(private readonly x: string) {}
+  constructor(private readonly x: Buffer) {}
 
   /** The output, as `XmlShapeDeserializer.read(schema, bytes, key)` returns it. */
   document(plan: Plan, key: string | undefined): unknown {
     this.prolog();
-    if (this.x[this.i] !== '<') throw new NotLean('no root element');
+    if (this.x[this.i] !== LT) throw new NotLean('no root element');
     const root = this.openTag(true);
-    if (root.selfClosing) return key === undefined ? this.empty(plan) : undefined;
-    if (key === undefined) return this.content(plan, root.name);
-    return this.struct({ kind: 'struct', members: new Map([[key, { name: key, flat: false, plan: () => plan }]]) }, root.name)[key];
+    if (root === SELF_CLOSING) return key === undefined ? this.empty(plan) : undefined;
+    if (key === undefined) return this.content(plan, this.tagStart, this.tagEnd);
+    const wrapper: StructPlan = { kind: 'struct', members: new TagNames([[key, { name: key, flat: false, plan: () => plan }]]) };
+    return this.struct(wrapper, this.tagStart, this.tagEnd)[key];
   }
 
   private prolog(): void {
     for (;;) {
-      while (isSpace(this.x.charCodeAt(this.i))) this.i += 1;
-      if (this.x.startsWith('<?', this.i)) this.i = this.after('?>');
-      else if (this.x.startsWith('<!--', this.i)) this.i = this.after('-->');
-      else if (this.x.startsWith('<!', this.i)) throw new NotLean('doctype');
+      while (isSpace(this.x[this.i])) this.i += 1;
+      if (this.x[this.i] !== LT) return;
+      const next = this.x[this.i + 1];
+      if (next === QUESTION) this.i = this.after(PI_END);
+      else if (this.startsWith(COMMENT, this.i)) this.i = this.after(COMMENT_END);
+      else if (next === BANG) throw new NotLean('doctype');
       else return;
     }
   }
 
-  private after(stop: string): number {
+  private startsWith(bytes: Uint8Array, at: number): boolean {
+    return sameBytes(this.x, at, at + bytes.length, bytes);
+  }
+
+  private after(stop: Uint8Array | number): number {
     const at = this.x.indexOf(stop, this.i);
-    if (at === -1) throw new NotLean(`no ${stop}`);
-    return at + stop.length;
+    if (at === -1) throw new NotLean('unterminated markup');
+    return at + (typeof stop === 'number' ? 1 : stop.length);
+  }
+
+  /** The text of bytes start…end, as the SDK decodes it. */
+  private text(start: number, end: number): string {
+    return this.x.toString('utf8', start, end);
+  }
+
+  /** Whether bytes start…end are empty once trimmed as String#trim trims. */
+  private blank(start: number, end: number): boolean {
+    for (let j = start; j < end; j += 1) {
+      const c = this.x[j] as number;
+      if (isTrimmedAscii(c)) continue;
+      return c >= 0x80 && this.text(start, end).trim() === '';
+    }
+    return true;
   }
 
   /** At `<name`: reads the tag; attributes only on the root (the SDK ignores the root's). */
-  private openTag(root = false): { name: string; selfClosing: boolean } {
+  private openTag(root = false): Child {
     const x = this.x;
     const start = this.i + 1;
     let j = start;
     while (j < x.length) {
-      const c = x.charCodeAt(j);
+      const c = x[j];
       if (c === GT || c === SLASH || isSpace(c)) break;
       j += 1;
     }
-    const name = x.slice(start, j);
-    if (name === '') throw new NotLean('bad tag');
-    if (x.charCodeAt(j) === GT) {
+    if (j === start) throw new NotLean('bad tag');
+    this.tagStart = start;
+    this.tagEnd = j;
+    if (x[j] === GT) {
       this.i = j + 1;
-      return { name, selfClosing: false };
+      return OPEN;
     }
-    if (x.charCodeAt(j) === SLASH && x.charCodeAt(j + 1) === GT) {
+    if (x[j] === SLASH && x[j + 1] === GT) {
       this.i = j + 2;
-      return { name, selfClosing: true };
+      return SELF_CLOSING;
     }
-    const end = x.indexOf('>', j);
+    const end = x.indexOf(GT, j);
     if (end === -1) throw new NotLean('unterminated tag');
-    const selfClosing = x.charCodeAt(end - 1) === SLASH;
-    if (!root && x.slice(j, selfClosing ? end - 1 : end).trim() !== '') throw new NotLean('attributes');
+    const selfClosing = x[end - 1] === SLASH;
+    if (!root && !this.blank(j, selfClosing ? end - 1 : end)) throw new NotLean('attributes');
     this.i = end + 1;
-    return { name, selfClosing };
+    return selfClosing ? SELF_CLOSING : OPEN;
   }
 
-  /** At `</`: the closing tag of `name`. */
-  private closeTag(name: string): void {
-    const end = this.x.indexOf('>', this.i);
-    if (end === -1 || this.x.slice(this.i + 2, end).trim() !== name) throw new NotLean('mismatched tags');
-    this.i = end + 1;
+  /** At `</`: the closing tag of the element named by bytes start…end. */
+  private closeTag(start: number, end: number): void {
+    const gt = this.x.indexOf(GT, this.i);
+    if (gt === -1 || !this.sameName(this.i + 2, gt, start, end)) throw new NotLean('mismatched tags');
+    this.i = gt + 1;
+  }
+
+  /** Whether a closing tag's text (trimmed, as the string reader trimmed it) is the opening tag's name. */
+  private sameName(start: number, end: number, nameStart: number, nameEnd: number): boolean {
+    if (end - start === nameEnd - nameStart) {
+      let k = 0;
+      while (k < end - start && this.x[start + k] === this.x[nameStart + k]) k += 1;
+      if (k === end - start) return true;
+    }
+    return this.text(start, end).trim() === this.text(nameStart, nameEnd);
   }
 
   /** What the SDK makes of an element with no child elements and no text. */
@@ -197,99 +292,132 @@ class LeanReader {
     return plan.convert('');
   }
 
-  private content(plan: Plan, name: string): unknown {
-    if (plan.kind === 'scalar') return this.scalar(plan, name);
-    if (plan.kind === 'list') return this.list(plan, name);
-    return this.struct(plan, name);
+  private content(plan: Plan, start: number, end: number): unknown {
+    if (plan.kind === 'scalar') return this.scalar(plan, start, end);
+    if (plan.kind === 'list') return this.list(plan, start, end);
+    return this.struct(plan, start, end);
   }
 
-  private scalar(plan: ScalarPlan, name: string): unknown {
-    const lt = this.x.indexOf('<', this.i);
-    if (lt === -1 || this.x[lt + 1] !== '/') throw new NotLean('element or markup inside a value');
-    const text = own(decodeEntities(this.x.slice(this.i, lt)));
+  private scalar(plan: ScalarPlan, start: number, end: number): unknown {
+    const lt = this.x.indexOf(LT, this.i);
+    if (lt === -1 || this.x[lt + 1] !== SLASH) throw new NotLean('element or markup inside a value');
+    const text = decodeEntities(normaliseLineBreaks(this.text(this.i, lt)));
     this.i = lt;
-    this.closeTag(name);
+    this.closeTag(start, end);
     return plan.convert(text.trim() === '' && text.includes('\n') ? '' : text);
   }
 
-  /** Skips text between child elements; text that is not whitespace is mixed content the SDK keeps. */
-  private toNextTag(): void {
-    const lt = this.x.indexOf('<', this.i);
-    if (lt === -1) throw new NotLean('unterminated element');
-    for (let j = this.i; j < lt; j += 1) if (!isSpace(this.x.charCodeAt(j))) throw new NotLean('mixed content');
-    this.i = lt;
-    const next = this.x[lt + 1];
-    if (next === '!' || next === '?') throw new NotLean('comment, CDATA or processing instruction');
+  /**
+   * Skips whitespace before the next tag, and says whether the SDK keeps it as text: it drops
+   * whitespace with a line break in it, and keeps other text, which is mixed content here.
+   */
+  private toNextTag(): boolean {
+    let j = this.i;
+    let lineBreak = false;
+    for (let c = this.x[j]; isSpace(c); c = this.x[(j += 1)]) lineBreak ||= c === LF || c === CR;
+    if (j >= this.x.length) throw new NotLean('unterminated element');
+    if (this.x[j] !== LT) throw new NotLean('mixed content');
+    const kept = j > this.i && !lineBreak;
+    this.i = j;
+    const next = this.x[j + 1];
+    if (next === BANG || next === QUESTION) throw new NotLean('comment, CDATA or processing instruction');
+    return kept;
   }
 
-  /** The next child element of `name`, or undefined once its closing tag is passed. */
-  private nextChild(name: string): { name: string; selfClosing: boolean } | undefined {
-    this.toNextTag();
-    if (this.x[this.i + 1] !== '/') return this.openTag();
-    this.closeTag(name);
-    return undefined;
+  /**
+   * The next child element of the element named by bytes start…end, or CLOSED once its closing tag
+   * is passed. `first`: no child element came before (whitespace the SDK keeps then beside an
+   * element makes it text and elements, and the SDK's output of that is not what this reader gives).
+   */
+  private nextChild(start: number, end: number, first: boolean): Child {
+    const textKept = this.toNextTag();
+    const closing = this.x[this.i + 1] === SLASH;
+    if (textKept && !(first && closing)) throw new NotLean('mixed content');
+    if (!closing) return this.openTag();
+    this.closeTag(start, end);
+    return CLOSED;
   }
 
-  private value(plan: Plan, child: { name: string; selfClosing: boolean }): unknown {
-    return child.selfClosing ? this.empty(plan) : this.content(plan, child.name);
+  private value(plan: Plan, child: Child, start: number, end: number): unknown {
+    return child === SELF_CLOSING ? this.empty(plan) : this.content(plan, start, end);
   }
 
-  private struct(plan: StructPlan, name: string): Record<string, unknown> {
+  private struct(plan: StructPlan, start: number, end: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (let child = this.nextChild(name); child !== undefined; child = this.nextChild(name)) {
-      const member = plan.members.get(child.name);
+    for (let child = this.nextChild(start, end, true); child !== CLOSED; child = this.nextChild(start, end, false)) {
+      const childStart = this.tagStart;
+      const childEnd = this.tagEnd;
+      const member = plan.members.find(this.x, childStart, childEnd);
       if (member === undefined) {
-        if (!child.selfClosing) this.skip(child.name);
+        if (child === OPEN) this.skip();
         continue;
       }
       const memberPlan = member.plan();
       if (member.flat && memberPlan.kind === 'list') {
-        ((out[member.name] ??= []) as unknown[]).push(this.value(memberPlan.item(), child));
+        ((out[member.name] ??= []) as unknown[]).push(this.value(memberPlan.item(), child, childStart, childEnd));
         continue;
       }
       if (member.name in out) throw new NotLean('repeated member');
-      out[member.name] = this.value(memberPlan, child);
+      out[member.name] = this.value(memberPlan, child, childStart, childEnd);
     }
     return out;
   }
 
-  private list(plan: ListPlan, name: string): unknown[] {
+  private list(plan: ListPlan, start: number, end: number): unknown[] {
     const out: unknown[] = [];
     const item = plan.item();
-    for (let child = this.nextChild(name); child !== undefined; child = this.nextChild(name)) {
-      if (child.name === plan.itemKey) out.push(this.value(item, child));
-      else if (!child.selfClosing) this.skip(child.name);
+    for (let child = this.nextChild(start, end, true); child !== CLOSED; child = this.nextChild(start, end, false)) {
+      const childStart = this.tagStart;
+      const childEnd = this.tagEnd;
+      if (sameBytes(this.x, childStart, childEnd, plan.itemKey)) out.push(this.value(item, child, childStart, childEnd));
+      else if (child === OPEN) this.skip();
     }
     return out;
   }
 
-  /** Past the end of an element Ward does not read, whatever it holds. */
-  private skip(name: string): void {
-    let depth = 1;
-    while (depth > 0) {
-      const lt = this.x.indexOf('<', this.i);
-      if (lt === -1) throw new NotLean(`unterminated <${name}>`);
+  /**
+   * Past the end of the element `openTag` last read, which Ward does not read, whatever it holds;
+   * its closing tags are checked against its opening tags, as the SDK checks them.
+   */
+  private skip(): void {
+    const x = this.x;
+    const open = this.openNames;
+    let depth = 0;
+    open[0] = this.tagStart;
+    open[1] = this.tagEnd;
+    while (depth >= 0) {
+      const lt = x.indexOf(LT, this.i);
+      if (lt === -1) throw new NotLean('unterminated element');
       this.i = lt;
-      if (this.x.startsWith('<!--', lt)) this.i = this.after('-->');
-      else if (this.x.startsWith('<![CDATA[', lt)) this.i = this.after(']]>');
-      else if (this.x[lt + 1] === '?') this.i = this.after('?>');
-      else {
-        const end = this.after('>');
-        if (this.x[lt + 1] === '/') depth -= 1;
-        else if (this.x[end - 2] !== '/') depth += 1;
+      const next = x[lt + 1];
+      if (next === BANG && this.startsWith(COMMENT, lt)) this.i = this.after(COMMENT_END);
+      else if (next === BANG && this.startsWith(CDATA, lt)) this.i = this.after(CDATA_END);
+      else if (next === QUESTION) this.i = this.after(PI_END);
+      else if (next === SLASH) {
+        this.closeTag(open[2 * depth] as number, open[2 * depth + 1] as number);
+        depth -= 1;
+      } else {
+        const end = this.after(GT);
+        if (x[end - 2] !== SLASH) {
+          let j = lt + 1;
+          for (let c = x[j]; j < end && c !== GT && c !== SLASH && !isSpace(c); c = x[(j += 1)]);
+          depth += 1;
+          open[2 * depth] = lt + 1;
+          open[2 * depth + 1] = j;
+        }
         this.i = end;
       }
     }
   }
 }
 
-/** UTF-8 as the SDK decodes it (a byte order mark stays, and then is refused as the SDK refuses it). */
-function utf8(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+/** The response's bytes as a Buffer, without copying them. */
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 interface LeanOperation {
-  read(text: string, key: string | undefined): unknown;
+  read(bytes: Buffer, key: string | undefined): unknown;
 }
 
 function leanOperation(list: LeanList, compiler: PlanCompiler): LeanOperation | undefined {
@@ -299,10 +427,11 @@ function leanOperation(list: LeanList, compiler: PlanCompiler): LeanOperation | 
     const listNs = output.getMemberSchema(list.list);
     const itemNs = listNs.getValueSchema();
     const itemPlan = once(() => compiler.compile(itemNs, new Set(list.fields)));
-    const listPlan = once((): Plan => ({ kind: 'list', itemKey: itemNs.getMergedTraits().xmlName ?? 'member', item: itemPlan }));
+    const listPlan = once((): Plan => ({ kind: 'list', itemKey: asciiBytes(itemNs.getMergedTraits().xmlName ?? 'member'), item: itemPlan }));
     const plan = compiler.compile(output, undefined, { member: list.list, plan: listPlan });
     itemPlan();
-    return { read: (text, key) => new LeanReader(text).document(plan, key) };
+    listPlan();
+    return { read: (bytes, key) => new LeanReader(bytes).document(plan, key) };
   } catch {
     return undefined;
   }
@@ -337,7 +466,7 @@ export function readListsLean(client: { config: object }, lists: readonly LeanLi
     const operation = typeof schema === 'object' && schema !== null ? byOutput.get(schemaName(schema)) : undefined;
     if (operation !== undefined && bytes.byteLength > 0) {
       try {
-        const output = operation.read(utf8(bytes), key);
+        const output = operation.read(bufferOf(bytes), key);
         leanStats.lean += 1;
         return output;
       } catch (error) {
