@@ -163,6 +163,9 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
+/** A scope whose findings were handed on (an empty list: nothing is handed twice). */
+const HANDED_ON: Finding[] = [];
+
 class TargetScan {
   private readonly gaps: CoverageGap[] = [];
 
@@ -186,29 +189,43 @@ class TargetScan {
     const accountStates = this.collectAll(accountDatasets, GLOBAL_REGION);
     const deferred: string[] = [];
 
-    const accountWide = accountStates.then((states) => this.judgeAll(accountControls, GLOBAL_REGION, states));
-    const regional = regions.enabled.map(async (region) => {
-      const states = await this.collectAll(
-        uniqueDatasets(regionalControls).filter((d) => d.scope === 'region'),
-        region,
-      );
-      if ([...states.values()].some((state) => 'deferred' in state)) {
-        deferred.push(region);
-        return [];
-      }
-      const findings = this.judgeAll(regionalControls, region, new Map([...(await accountStates), ...states]));
-      this.onRegionDone();
-      return findings;
-    });
-    const scopes = [accountWide, ...regional];
-    const handedOn = (async () => {
-      for (const scope of scopes) {
-        const findings = await scope;
-        if (findings.length > 0) await onFindings(findings.sort(compareFindings));
-      }
-    })();
-    // Every scope's failure is observed at once, whichever one the hand-on loop is waiting for.
-    await Promise.all([handedOn, ...scopes]);
+    const scopes: Array<() => Promise<Finding[]>> = [
+      async () => this.judgeAll(accountControls, GLOBAL_REGION, await accountStates),
+      ...regions.enabled.map((region) => async () => {
+        const states = await this.collectAll(
+          uniqueDatasets(regionalControls).filter((d) => d.scope === 'region'),
+          region,
+        );
+        if ([...states.values()].some((state) => 'deferred' in state)) {
+          deferred.push(region);
+          return [];
+        }
+        const findings = this.judgeAll(regionalControls, region, new Map([...(await accountStates), ...states]));
+        this.onRegionDone();
+        return findings;
+      }),
+    ];
+    // Each scope's findings wait here only until every scope before it is handed on, then are
+    // released: nothing (no settled promise either) keeps a target's findings together.
+    const ready: Array<Finding[] | undefined> = scopes.map(() => undefined);
+    let next = 0;
+    let handing = Promise.resolve();
+    const handOn = (): Promise<void> => {
+      handing = handing.then(async () => {
+        for (let findings = ready[next]; findings !== undefined; findings = ready[next]) {
+          ready[next] = HANDED_ON;
+          next += 1;
+          if (findings.length > 0) await onFindings(findings.sort(compareFindings));
+        }
+      });
+      return handing;
+    };
+    await Promise.all(
+      scopes.map(async (judgeScope, index) => {
+        ready[index] = await judgeScope();
+        await handOn();
+      }),
+    );
 
     return {
       provider: this.session.provider,
