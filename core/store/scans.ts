@@ -83,8 +83,7 @@ export class ScanStore {
       recording.abort(error instanceof Error ? error : new Error(String(error)));
       throw error;
     }
-    const { passed } = await recording.finish(tail);
-    return this.advanceStates(scan, passed, true);
+    return (await this.finishRecording(recording, tail)).recorded;
   }
 
   private async advanceStates(scan: ScanDocument, passed: ReadonlySet<string>, queueAlerts: boolean): Promise<RecordOutcome> {
