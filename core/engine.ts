@@ -189,13 +189,11 @@ class TargetScan {
     const accountStates = this.collectAll(accountDatasets, GLOBAL_REGION);
     const deferred: string[] = [];
 
+    const regionalDatasets = uniqueDatasets(regionalControls).filter((d) => d.scope === 'region');
     const scopes: Array<() => Promise<Finding[]>> = [
       async () => this.judgeAll(accountControls, GLOBAL_REGION, await accountStates),
       ...regions.enabled.map((region) => async () => {
-        const states = await this.collectAll(
-          uniqueDatasets(regionalControls).filter((d) => d.scope === 'region'),
-          region,
-        );
+        const states = await this.collectAll(regionalDatasets, region);
         if ([...states.values()].some((state) => 'deferred' in state)) {
           deferred.push(region);
           return [];
