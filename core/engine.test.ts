@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { dataset, defineControl, evidenceFrom, type DatasetDef, type Judgement } from './control.js';
 import { runScan, scanEachTarget, type ProviderPlan, type ReadFailure, type TargetSession } from './engine.js';
@@ -287,6 +289,41 @@ describe('scanEachTarget', () => {
       done: () => undefined,
     }));
     expect(scopes).toEqual([['global 111111111111 PASS'], ['eu-west-1 a FAIL', 'eu-west-1 b PASS'], ['us-east-1 c PASS'], ['us-west-2 d FAIL']]);
+  });
+
+  it("lets a scope's findings be collected once handed on, while later scopes of the target are still being read", async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const many = Array.from({ length: 2_000 }, (_, i) => ({ id: `t-${i}`, ok: i % 2 === 0 }));
+    let openLastRegion: () => void = () => undefined;
+    const lastRegionRead = new Promise<void>((resolve) => {
+      openLastRegion = resolve;
+    });
+    const base = fakeSession('111111111111', ['eu-west-1', 'us-east-1'], world({ 'eu-west-1': { 'test.things': many }, 'us-east-1': { 'test.things': [{ id: 'late', ok: true }] } }));
+    const session: TargetSession = {
+      ...base,
+      collect: async (dataset, region) => {
+        if (region === 'us-east-1') await lastRegionRead;
+        return base.collect(dataset, region);
+      },
+    };
+    const handedOn: Array<WeakRef<object>> = [];
+    let collectedBeforeTheEnd: boolean | undefined;
+    await scanEachTarget({ plans: [planOf([session])], controls: [thingsOk], thresholds }, () => ({
+      findings: (findings) => {
+        if (findings[0]?.scope !== 'eu-west-1') return;
+        handedOn.push(new WeakRef(findings), ...findings.slice(0, 3).map((f) => new WeakRef(f)));
+        // Checked after this hand-on has returned and the engine moved on; us-east-1 is still unread.
+        setTimeout(() => {
+          gc();
+          collectedBeforeTheEnd = handedOn.every((ref) => ref.deref() === undefined);
+          openLastRegion();
+        }, 10);
+      },
+      done: () => undefined,
+    }));
+    expect(handedOn).toHaveLength(4);
+    expect(collectedBeforeTheEnd).toBe(true);
   });
 
   it('gives runScan the same results, whole, as the scopes together', async () => {
